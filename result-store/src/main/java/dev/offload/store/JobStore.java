@@ -1,0 +1,84 @@
+package dev.offload.store;
+
+import dev.offload.model.Job;
+import dev.offload.model.JobEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where jobs live: the single source of truth for a job's state, result and indexes (design §4).
+ *
+ * <p>Every change is one atomic compare-and-set on the job's {@link Job#version() version}: the caller computes the
+ * next record with a transition of {@link Job} and the store writes it only if nobody changed the job in between.
+ * With the record the store keeps, in the same atomic step, the job's indexes: the tenant listing, the idempotency
+ * key, and the <em>timer</em> ({@link Job#deadline()}) that the scheduler polls with {@link #claimDue}. Every
+ * successful write emits a {@link JobEvent} to all subscribers of every process sharing the store.
+ *
+ * <p>Thread-safe. All methods <strong>block</strong> on I/O: call them from virtual threads or worker executors,
+ * never from an event loop. They throw {@link StoreUnavailableException} when the store cannot be reached.
+ */
+public interface JobStore extends AutoCloseable {
+
+    /**
+     * Stores a new job (version 1). If the job carries an idempotency key (its {@code spec().idempotencyKey()}) that
+     * the tenant already used and that has not expired, nothing is written and the job stored under that key is
+     * returned instead; the caller compares fingerprints.
+     *
+     * @param idempotencyTtl how long the idempotency key stays reserved; ignored without a key
+     */
+    CreateResult create(Job job, Duration idempotencyTtl);
+
+    /** The job, or empty if it does not exist or has expired. */
+    Optional<Job> find(String id);
+
+    /**
+     * Writes {@code next} if the stored job still has {@code current.version()}. The stored record gets version
+     * {@code current.version() + 1}; its indexes and timer follow {@code next}, and a terminal job's record expires
+     * after its retention.
+     *
+     * @return the record as stored (with its new version), or empty if the job changed or vanished meanwhile
+     */
+    Optional<Job> compareAndSet(Job current, Job next);
+
+    /**
+     * Deletes a job that was never published, with its idempotency key and indexes, as if it had never been
+     * submitted: used when the broker refused the message. Does nothing if the job changed since {@code current}.
+     *
+     * @return {@code true} if the job was deleted
+     */
+    boolean abandon(Job current);
+
+    /** The tenant's jobs, newest first. */
+    JobPage list(String tenant, JobQuery query);
+
+    /**
+     * Up to {@code limit} ids of jobs whose timer ({@link Job#deadline()}) is at or before {@code now}. Each returned
+     * timer is pushed to {@code now + hold}, so that concurrent schedulers do not take the same job at once and a
+     * scheduler that dies before acting leaves the job to be found again after {@code hold}.
+     */
+    List<String> claimDue(Instant now, int limit, Duration hold);
+
+    /**
+     * Calls {@code listener} for every job change made through any store instance sharing this storage, including
+     * this one. Listeners run on a store-owned thread and must not block.
+     *
+     * @return a handle that stops the subscription when closed
+     */
+    Subscription subscribe(Consumer<JobEvent> listener);
+
+    /** Checks that the store answers; throws {@link StoreUnavailableException} if not. */
+    void ping();
+
+    /** Releases connections and threads. */
+    @Override
+    void close();
+
+    /** An active event subscription. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}
