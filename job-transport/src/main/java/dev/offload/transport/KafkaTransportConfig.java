@@ -1,0 +1,184 @@
+package dev.offload.transport;
+
+import dev.offload.config.ConfigKey;
+import dev.offload.config.Settings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Configuration of the Kafka transport. Immutable; every instance is valid (the constructor rejects bad values with a
+ * message naming the configuration key).
+ *
+ * @param bootstrapServers the brokers to contact first, {@code host:port[,host:port…]}
+ * @param topicPrefix the topic of a logical queue is this prefix followed by the queue name
+ * @param partitions partitions of a topic created by {@link JobTransport#start()}; bounds the useful number of
+ *     consumers per queue
+ * @param replicationFactor replicas of a topic created by {@link JobTransport#start()}
+ * @param publishTimeout the longest a publish may take before it fails with {@link TransportUnavailableException}
+ * @param groupId the consumer group of the workers
+ * @param queues the logical queues this deployment serves; publishing elsewhere is an {@link UnknownQueueException}
+ */
+public record KafkaTransportConfig(
+        String bootstrapServers,
+        String topicPrefix,
+        int partitions,
+        int replicationFactor,
+        Duration publishTimeout,
+        String groupId,
+        List<String> queues) {
+    private static final String GROUP = "Kafka transport";
+    /** Kafka's own rule for topic names: at most 249 of these characters. */
+    private static final Pattern TOPIC_CHARS = Pattern.compile("[A-Za-z0-9._-]*");
+
+    private static final int MAX_TOPIC_LENGTH = 249;
+
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.in(GROUP, "transport.kafka.bootstrapServers")
+            .essential()
+            .doc("Kafka brokers to contact first, host:port[,host:port...]. Standalone mode starts its own broker"
+                    + " and ignores this.")
+            .string("127.0.0.1:9092");
+    public static final ConfigKey<String> TOPIC_PREFIX = ConfigKey.in(GROUP, "transport.kafka.topicPrefix")
+            .doc("The topic of a queue is this prefix followed by the queue name.")
+            .string("offload.jobs.");
+    public static final ConfigKey<Integer> PARTITIONS = ConfigKey.in(GROUP, "transport.kafka.partitions")
+            .doc("Partitions of each queue topic that Offload creates; more partitions allow more workers per queue"
+                    + " (existing topics are left as they are).")
+            .integer(6, 1, 10_000);
+    public static final ConfigKey<Integer> REPLICATION_FACTOR = ConfigKey.in(GROUP, "transport.kafka.replicationFactor")
+            .doc("Replicas of each queue topic that Offload creates. 1 suits a single broker; production wants 3,"
+                    + " with min.insync.replicas=2 on the brokers or topics, so that an acknowledged job survives the"
+                    + " loss of a broker.")
+            .integer(1, 1, 32);
+    public static final ConfigKey<Duration> PUBLISH_TIMEOUT = ConfigKey.in(GROUP, "transport.kafka.publishTimeout")
+            .doc("The longest a publish waits for the brokers' acknowledgement (including waiting for metadata);"
+                    + " past it the submit fails with 503 instead of hanging.")
+            .duration(Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofMinutes(5));
+    public static final ConfigKey<String> GROUP_ID = ConfigKey.in(GROUP, "transport.kafka.groupId")
+            .doc("Consumer group of the workers; all workers of a deployment share it.")
+            .string("offload-workers");
+    public static final ConfigKey<List<String>> QUEUES = ConfigKey.in(GROUP, "transport.queues")
+            .doc("The logical queues of this deployment (letters, digits, '.', '_' and '-'); a job names one of them."
+                    + " Each queue is one Kafka topic.")
+            .list(List.of("default"));
+
+    public KafkaTransportConfig {
+        Objects.requireNonNull(bootstrapServers, BOOTSTRAP_SERVERS.name());
+        Objects.requireNonNull(topicPrefix, TOPIC_PREFIX.name());
+        Objects.requireNonNull(publishTimeout, PUBLISH_TIMEOUT.name());
+        Objects.requireNonNull(groupId, GROUP_ID.name());
+        Objects.requireNonNull(queues, QUEUES.name());
+        queues = List.copyOf(queues);
+        List<String> problems =
+                problems(bootstrapServers, topicPrefix, partitions, replicationFactor, publishTimeout, groupId, queues);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    /** The defaults: a broker on 127.0.0.1:9092 and one queue named {@code default}. */
+    public static KafkaTransportConfig defaults() {
+        return new KafkaTransportConfig(
+                BOOTSTRAP_SERVERS.defaultValue(),
+                TOPIC_PREFIX.defaultValue(),
+                PARTITIONS.defaultValue(),
+                REPLICATION_FACTOR.defaultValue(),
+                PUBLISH_TIMEOUT.defaultValue(),
+                GROUP_ID.defaultValue(),
+                QUEUES.defaultValue());
+    }
+
+    /**
+     * Reads the keys; invalid values are recorded in {@code settings} (reported by {@link Settings#validate}) and the
+     * defaults returned instead, so that reading can go on.
+     */
+    public static KafkaTransportConfig from(Settings settings) {
+        String bootstrap = settings.get(BOOTSTRAP_SERVERS);
+        String prefix = settings.get(TOPIC_PREFIX);
+        int partitions = settings.get(PARTITIONS);
+        int replication = settings.get(REPLICATION_FACTOR);
+        Duration timeout = settings.get(PUBLISH_TIMEOUT);
+        String group = settings.get(GROUP_ID);
+        List<String> queues = settings.get(QUEUES);
+        List<String> problems = problems(bootstrap, prefix, partitions, replication, timeout, group, queues);
+        if (!problems.isEmpty()) {
+            problems.forEach(settings::reject);
+            return defaults();
+        }
+        return new KafkaTransportConfig(bootstrap, prefix, partitions, replication, timeout, group, queues);
+    }
+
+    /** Every key this record reads, for validation and the reference page. */
+    public static List<ConfigKey<?>> keys() {
+        return List.of(
+                BOOTSTRAP_SERVERS, TOPIC_PREFIX, PARTITIONS, REPLICATION_FACTOR, PUBLISH_TIMEOUT, GROUP_ID, QUEUES);
+    }
+
+    /** The Kafka topic of a logical queue. */
+    public String topic(String queue) {
+        return topicPrefix + queue;
+    }
+
+    /** A copy with other brokers, e.g. those of an embedded broker or a test fixture. */
+    public KafkaTransportConfig withBootstrapServers(String servers) {
+        return new KafkaTransportConfig(
+                servers, topicPrefix, partitions, replicationFactor, publishTimeout, groupId, queues);
+    }
+
+    private static List<String> problems(
+            String bootstrap,
+            String prefix,
+            int partitions,
+            int replication,
+            Duration timeout,
+            String group,
+            List<String> queues) {
+        List<String> problems = new ArrayList<>();
+        if (!bootstrap.matches("\\s*[^\\s,:]+:\\d{1,5}\\s*(,\\s*[^\\s,:]+:\\d{1,5}\\s*)*")) {
+            problems.add(BOOTSTRAP_SERVERS.name() + " must be host:port[,host:port...], but was '" + bootstrap + "'");
+        }
+        if (!TOPIC_CHARS.matcher(prefix).matches()) {
+            problems.add(
+                    TOPIC_PREFIX.name() + " may use only letters, digits, '.', '_' and '-', but was '" + prefix + "'");
+        }
+        if (partitions < 1) {
+            problems.add(PARTITIONS.name() + " must be at least 1, but was " + partitions);
+        }
+        if (replication < 1 || replication > Short.MAX_VALUE) {
+            problems.add(REPLICATION_FACTOR.name() + " must be from 1 to 32767, but was " + replication);
+        }
+        if (timeout.toMillis() < 500) {
+            problems.add(PUBLISH_TIMEOUT.name() + " must be at least 500ms, but was " + timeout);
+        }
+        if (group.isBlank()) {
+            problems.add(GROUP_ID.name() + " must not be blank");
+        }
+        problems.addAll(queueProblems(prefix, queues));
+        return problems;
+    }
+
+    private static List<String> queueProblems(String prefix, List<String> queues) {
+        List<String> problems = new ArrayList<>();
+        if (queues.isEmpty()) {
+            problems.add(QUEUES.name() + " must name at least one queue");
+        }
+        for (String queue : queues) {
+            boolean valid = !queue.isEmpty()
+                    && TOPIC_CHARS.matcher(queue).matches()
+                    && (prefix + queue).length() <= MAX_TOPIC_LENGTH
+                    && !(prefix + queue).equals(".")
+                    && !(prefix + queue).equals("..");
+            if (!valid) {
+                problems.add(QUEUES.name() + ": queue '" + queue + "' must be non-empty letters, digits, '.', '_'"
+                        + " and '-', and " + TOPIC_PREFIX.name() + " + queue at most " + MAX_TOPIC_LENGTH
+                        + " characters");
+            }
+        }
+        if (queues.stream().distinct().count() != queues.size()) {
+            problems.add(QUEUES.name() + " must not name a queue twice, but was " + queues);
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.offload.transport;
+
+import dev.offload.transport.kafka.KafkaTransportFactory;
+import io.vertx.core.Vertx;
+
+/** Opens {@link JobTransport}s. Thread-safe. */
+public final class Transports {
+    private Transports() {}
+
+    /**
+     * A transport on Apache Kafka: one topic per logical queue ({@link KafkaTransportConfig#topic}), an idempotent
+     * producer with acks=all, consumer groups that commit contiguous completed offsets. Creates the Kafka clients
+     * (call it at start-up, off event loops) but does not contact the brokers: an unreachable broker shows up in
+     * {@link JobTransport#start()} or as {@link TransportUnavailableException} on publish.
+     */
+    public static JobTransport kafka(Vertx vertx, KafkaTransportConfig config) {
+        return KafkaTransportFactory.open(vertx, config);
+    }
+}

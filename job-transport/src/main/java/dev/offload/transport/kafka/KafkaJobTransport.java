@@ -1,0 +1,122 @@
+package dev.offload.transport.kafka;
+
+import dev.offload.transport.ConsumerOptions;
+import dev.offload.transport.JobConsumer;
+import dev.offload.transport.JobPublisher;
+import dev.offload.transport.JobTransport;
+import dev.offload.transport.KafkaTransportConfig;
+import dev.offload.transport.TransportUnavailableException;
+import dev.offload.transport.UnknownQueueException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.NewTopic;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Kafka {@link JobTransport}: one admin client and one producer per transport, one consumer per consumer. */
+final class KafkaJobTransport implements JobTransport {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaJobTransport.class);
+    private static final long LEADER_POLL_MS = 100;
+
+    private final Vertx vertx;
+    private final KafkaTransportConfig config;
+    private final KafkaAdminClient admin;
+    private final KafkaJobPublisher publisher;
+
+    KafkaJobTransport(Vertx vertx, KafkaTransportConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+        this.admin = KafkaAdminClient.create(vertx, KafkaClients.admin(config));
+        this.publisher = new KafkaJobPublisher(vertx, config, admin);
+    }
+
+    @Override
+    public Future<Void> start() {
+        List<String> topics = config.queues().stream().map(config::topic).toList();
+        Future<Void> started = admin.listTopics()
+                .compose(existing -> createMissing(topics, existing))
+                .compose(v -> awaitLeaders(
+                        topics, System.nanoTime() + config.publishTimeout().toNanos()))
+                .compose(v -> admin.describeCluster())
+                .<Void>mapEmpty()
+                .timeout(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .recover(e -> Future.failedFuture(new TransportUnavailableException(
+                        "Kafka at " + config.bootstrapServers() + " did not answer: " + e.getMessage(), e)));
+        return onCallerContext(started);
+    }
+
+    private Future<Void> createMissing(List<String> topics, Set<String> existing) {
+        List<NewTopic> missing = topics.stream()
+                .filter(topic -> !existing.contains(topic))
+                .map(topic -> new NewTopic(topic, config.partitions(), (short) config.replicationFactor()))
+                .toList();
+        if (missing.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        LOG.info(
+                "creating Kafka topics {} with {} partitions, replication factor {}",
+                missing.stream().map(NewTopic::getName).toList(),
+                config.partitions(),
+                config.replicationFactor());
+        // Another process may create the same topics at the same moment: that is success too.
+        return admin.createTopics(missing)
+                .recover(e -> e instanceof TopicExistsException || e.getCause() instanceof TopicExistsException
+                        ? Future.succeededFuture()
+                        : Future.failedFuture(e));
+    }
+
+    /**
+     * Waits until every partition of the topics has a leader, so that the first publishes after start-up are not
+     * answered with NOT_LEADER_OR_FOLLOWER while a new topic settles. Bounded by the timeout of {@link #start()}.
+     */
+    private Future<Void> awaitLeaders(List<String> topics, long deadline) {
+        return admin.describeTopics(topics).compose(described -> {
+            boolean settled = described.values().stream()
+                    .flatMap(topic -> topic.getPartitions().stream())
+                    .allMatch(partition -> partition.getLeader() != null
+                            && partition.getLeader().getId() >= 0);
+            if (settled) {
+                return Future.succeededFuture();
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return Future.failedFuture("the partitions of " + topics + " have no leader yet");
+            }
+            Promise<Void> later = Promise.promise();
+            vertx.setTimer(LEADER_POLL_MS, id -> awaitLeaders(topics, deadline).onComplete(later));
+            return later.future();
+        });
+    }
+
+    @Override
+    public JobPublisher publisher() {
+        return publisher;
+    }
+
+    @Override
+    public JobConsumer consumer(ConsumerOptions options) {
+        for (String queue : options.queues()) {
+            if (!config.queues().contains(queue)) {
+                throw new UnknownQueueException(queue);
+            }
+        }
+        return new KafkaJobConsumer(vertx, config, options);
+    }
+
+    @Override
+    public Future<Void> close() {
+        return onCallerContext(publisher.close().eventually(admin::close));
+    }
+
+    /** Vert.x clients complete on their own context; callers expect their own (see {@link JobTransport}). */
+    static <T> Future<T> onCallerContext(Future<T> future) {
+        Context caller = Vertx.currentContext();
+        return caller == null ? future : Future.fromCompletionStage(future.toCompletionStage(), caller);
+    }
+}
