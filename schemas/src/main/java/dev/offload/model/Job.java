@@ -70,14 +70,46 @@ public record Job(
      * @param publishGrace how long the gateway has to confirm publication before the sweeper publishes it instead
      */
     public static Job queued(String id, String tenant, JobSpec spec, Instant now, Duration publishGrace) {
-        return new Job(id, tenant, spec, JobState.QUEUED, 0, now, now, null, null, now.plus(publishGrace), null,
-                null, null, null, false, false, 1);
+        return new Job(
+                id,
+                tenant,
+                spec,
+                JobState.QUEUED,
+                0,
+                now,
+                now,
+                null,
+                null,
+                now.plus(publishGrace),
+                null,
+                null,
+                null,
+                null,
+                false,
+                false,
+                1);
     }
 
     /** A new job that waits until {@code runAt} before it is queued. */
     public static Job scheduled(String id, String tenant, JobSpec spec, Instant now, Instant runAt) {
-        return new Job(id, tenant, spec, JobState.SCHEDULED, 0, now, now, null, null, runAt, null, null, null,
-                null, false, false, 1);
+        return new Job(
+                id,
+                tenant,
+                spec,
+                JobState.SCHEDULED,
+                0,
+                now,
+                now,
+                null,
+                null,
+                runAt,
+                null,
+                null,
+                null,
+                null,
+                false,
+                false,
+                1);
     }
 
     /**
@@ -106,15 +138,47 @@ public record Job(
     /** The broker confirmed the message for this queued attempt. */
     public Job markPublished(Instant now) {
         require(state == JobState.QUEUED, "be marked published");
-        return new Job(id, tenant, spec, state, attempts, createdAt, now, startedAt, finishedAt, null, progress,
-                result, error, lease, cancelRequested, true, version);
+        return new Job(
+                id,
+                tenant,
+                spec,
+                state,
+                attempts,
+                createdAt,
+                now,
+                startedAt,
+                finishedAt,
+                null,
+                progress,
+                result,
+                error,
+                lease,
+                cancelRequested,
+                true,
+                version);
     }
 
     /** A worker claims the queued job: it becomes running as attempt {@code attempts + 1}. */
     public Job claim(String owner, Instant now, Duration leaseDuration) {
         require(state == JobState.QUEUED, "be claimed");
-        return new Job(id, tenant, spec, JobState.RUNNING, attempts + 1, createdAt, now, now, null, null, null,
-                null, error, new Lease(owner, now.plus(leaseDuration)), false, published, version);
+        return new Job(
+                id,
+                tenant,
+                spec,
+                JobState.RUNNING,
+                attempts + 1,
+                createdAt,
+                now,
+                now,
+                null,
+                null,
+                null,
+                null,
+                error,
+                new Lease(owner, now.plus(leaseDuration)),
+                false,
+                published,
+                version);
     }
 
     /** The running attempt's worker is alive: extend its lease. */
@@ -133,22 +197,70 @@ public record Job(
     public Job succeed(JsonNode value, Instant now) {
         require(state == JobState.RUNNING, "succeed");
         Progress done = progress == null ? null : new Progress(100, progress.message());
-        return new Job(id, tenant, spec, JobState.SUCCEEDED, attempts, createdAt, now, startedAt, now, null, done,
-                value, null, null, false, published, version);
+        return new Job(
+                id,
+                tenant,
+                spec,
+                JobState.SUCCEEDED,
+                attempts,
+                createdAt,
+                now,
+                startedAt,
+                now,
+                null,
+                done,
+                value,
+                null,
+                null,
+                false,
+                published,
+                version);
     }
 
     /** The running attempt failed and no attempt is left (or the failure is permanent). */
     public Job fail(JobError why, Instant now) {
         require(state == JobState.RUNNING, "fail");
-        return new Job(id, tenant, spec, JobState.FAILED, attempts, createdAt, now, startedAt, now, null, progress,
-                null, why, null, false, published, version);
+        return new Job(
+                id,
+                tenant,
+                spec,
+                JobState.FAILED,
+                attempts,
+                createdAt,
+                now,
+                startedAt,
+                now,
+                null,
+                progress,
+                null,
+                why,
+                null,
+                false,
+                published,
+                version);
     }
 
     /** The running attempt failed and another attempt will run at {@code retryAt}. */
     public Job retryAt(JobError why, Instant now, Instant retryAt) {
         require(state == JobState.RUNNING, "be retried");
-        return new Job(id, tenant, spec, JobState.RETRYING, attempts, createdAt, now, startedAt, null, retryAt,
-                progress, null, why, null, false, false, version);
+        return new Job(
+                id,
+                tenant,
+                spec,
+                JobState.RETRYING,
+                attempts,
+                createdAt,
+                now,
+                startedAt,
+                null,
+                retryAt,
+                progress,
+                null,
+                why,
+                null,
+                false,
+                false,
+                version);
     }
 
     /** {@code true} if a failed attempt should be followed by another one. */
@@ -159,8 +271,24 @@ public record Job(
     /** A waiting job became due: it is queued again, to be published by the scheduler. */
     public Job requeue(Instant now, Duration publishGrace) {
         require(state.isWaiting(), "be requeued");
-        return new Job(id, tenant, spec, JobState.QUEUED, attempts, createdAt, now, startedAt, null,
-                now.plus(publishGrace), progress, null, error, null, false, false, version);
+        return new Job(
+                id,
+                tenant,
+                spec,
+                JobState.QUEUED,
+                attempts,
+                createdAt,
+                now,
+                startedAt,
+                null,
+                now.plus(publishGrace),
+                progress,
+                null,
+                error,
+                null,
+                false,
+                false,
+                version);
     }
 
     /**
@@ -170,8 +298,10 @@ public record Job(
     public Job cancel(Instant now) {
         return switch (state) {
             case QUEUED, SCHEDULED, RETRYING -> cancelled(now);
-            case RUNNING -> new Job(id, tenant, spec, state, attempts, createdAt, now, startedAt, null, dueAt,
-                    progress, result, error, lease, true, published, version);
+            case RUNNING ->
+                new Job(
+                        id, tenant, spec, state, attempts, createdAt, now, startedAt, null, dueAt, progress, result,
+                        error, lease, true, published, version);
             case SUCCEEDED, FAILED, CANCELLED -> throw new IllegalJobStateChangeException(id, state, "be cancelled");
         };
     }
@@ -183,19 +313,67 @@ public record Job(
     }
 
     private Job cancelled(Instant now) {
-        return new Job(id, tenant, spec, JobState.CANCELLED, attempts, createdAt, now, startedAt, now, null,
-                progress, null, error, null, false, published, version);
+        return new Job(
+                id,
+                tenant,
+                spec,
+                JobState.CANCELLED,
+                attempts,
+                createdAt,
+                now,
+                startedAt,
+                now,
+                null,
+                progress,
+                null,
+                error,
+                null,
+                false,
+                published,
+                version);
     }
 
     private Job withRunning(Lease newLease, Progress newProgress, Instant now) {
-        return new Job(id, tenant, spec, state, attempts, createdAt, now, startedAt, finishedAt, dueAt, newProgress,
-                result, error, newLease, cancelRequested, published, version);
+        return new Job(
+                id,
+                tenant,
+                spec,
+                state,
+                attempts,
+                createdAt,
+                now,
+                startedAt,
+                finishedAt,
+                dueAt,
+                newProgress,
+                result,
+                error,
+                newLease,
+                cancelRequested,
+                published,
+                version);
     }
 
     /** This record with another version; used by stores only. */
     public Job withVersion(long newVersion) {
-        return new Job(id, tenant, spec, state, attempts, createdAt, updatedAt, startedAt, finishedAt, dueAt,
-                progress, result, error, lease, cancelRequested, published, newVersion);
+        return new Job(
+                id,
+                tenant,
+                spec,
+                state,
+                attempts,
+                createdAt,
+                updatedAt,
+                startedAt,
+                finishedAt,
+                dueAt,
+                progress,
+                result,
+                error,
+                lease,
+                cancelRequested,
+                published,
+                newVersion);
     }
 
     private void require(boolean allowed, String transition) {

@@ -44,7 +44,15 @@ public record JobEnvelope(
     /** The envelope for the job's current queued attempt. */
     public static JobEnvelope of(Job job, Instant now) {
         JobSpec spec = job.spec();
-        return new JobEnvelope(job.id(), job.tenant(), spec.type(), spec.queue(), job.attempts(), spec.priority(),
-                now, spec.traceparent(), spec.metadata());
+        return new JobEnvelope(
+                job.id(),
+                job.tenant(),
+                spec.type(),
+                spec.queue(),
+                job.attempts(),
+                spec.priority(),
+                now,
+                spec.traceparent(),
+                spec.metadata());
     }
 }

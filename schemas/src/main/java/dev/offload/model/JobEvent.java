@@ -26,7 +26,13 @@ public record JobEvent(
     }
 
     public static JobEvent of(Job job) {
-        return new JobEvent(job.id(), job.tenant(), job.state(), job.attempts(), job.version(),
-                job.cancelRequested(), job.updatedAt());
+        return new JobEvent(
+                job.id(),
+                job.tenant(),
+                job.state(),
+                job.attempts(),
+                job.version(),
+                job.cancelRequested(),
+                job.updatedAt());
     }
 }

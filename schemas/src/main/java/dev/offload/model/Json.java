@@ -28,7 +28,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot serialise " + value.getClass().getSimpleName(), e);
+            throw new IllegalArgumentException(
+                    "cannot serialise " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -36,7 +37,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot serialise " + value.getClass().getSimpleName(), e);
+            throw new IllegalArgumentException(
+                    "cannot serialise " + value.getClass().getSimpleName(), e);
         }
     }
 
