@@ -116,7 +116,12 @@ final class KafkaJobConsumer implements JobConsumer {
                     commitTimer = vertx.setPeriodic(COMMIT_INTERVAL_MS, id -> commit(progress.keySet()));
                     poll();
                 })
-                .onFailure(e -> state = State.STOPPED);
+                .onFailure(e -> {
+                    state = State.STOPPED;
+                    if (kafka != null) {
+                        kafka.close(); // release the client of a consumer that never ran
+                    }
+                });
     }
 
     private KafkaReadStream<String, byte[]> createStream() {
