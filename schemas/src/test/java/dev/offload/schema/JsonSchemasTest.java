@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.offload.model.Job;
@@ -403,7 +404,7 @@ class JsonSchemasTest {
 
     private static JsonNode resourceOrMissing(String path) {
         try (InputStream in = JsonSchemasTest.class.getClassLoader().getResourceAsStream(path)) {
-            return in == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : YAML.readTree(in);
+            return in == null ? MissingNode.getInstance() : YAML.readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
         }
@@ -417,7 +418,7 @@ class JsonSchemasTest {
 
     private static void collectRefs(JsonNode node, List<String> refs) {
         if (node.isObject()) {
-            node.fields().forEachRemaining(field -> {
+            node.properties().forEach(field -> {
                 if (field.getKey().equals("$ref") && field.getValue().isTextual()) {
                     refs.add(field.getValue().asText());
                 } else {
