@@ -58,6 +58,9 @@ final class ViolationMessages {
 
     private static String typeMessage(ValidationMessage m) {
         Object[] args = m.getArguments();
+        if (args == null || args.length < 2) {
+            return m.getError();
+        }
         String found = String.valueOf(args[0]);
         String expected = String.valueOf(args[1]);
         return "must be " + article(expected) + ", but was " + (found.equals("null") ? "null" : article(found));
