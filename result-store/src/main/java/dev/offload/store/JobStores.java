@@ -1,0 +1,28 @@
+package dev.offload.store;
+
+import dev.offload.store.embedded.EmbeddedStoreFactory;
+import dev.offload.store.redis.RedisStoreFactory;
+
+/** Opens {@link JobStore}s. Thread-safe. */
+public final class JobStores {
+    private JobStores() {}
+
+    /**
+     * A store on Redis (standalone Redis or Sentinel-managed primary; every key of a job shares one hash tag, so the
+     * layout is Redis Cluster safe). Connects lazily: an unreachable Redis shows up as
+     * {@link StoreUnavailableException} on the first call, not here.
+     */
+    public static JobStore redis(RedisStoreConfig config) {
+        return RedisStoreFactory.open(config);
+    }
+
+    /**
+     * A single-process store in {@code <dataDir>/jobs.mv.db}, for standalone mode. Only one process (and one store
+     * instance) may open a directory at a time.
+     *
+     * @throws IllegalStateException if the file cannot be opened, e.g. because another process uses it
+     */
+    public static JobStore embedded(EmbeddedStoreConfig config) {
+        return EmbeddedStoreFactory.open(config);
+    }
+}

@@ -1,0 +1,260 @@
+package dev.offload.store.redis;
+
+import dev.offload.model.Job;
+import dev.offload.model.JobEvent;
+import dev.offload.model.JobId;
+import dev.offload.model.Json;
+import dev.offload.store.CreateResult;
+import dev.offload.store.JobPage;
+import dev.offload.store.JobQuery;
+import dev.offload.store.JobStore;
+import dev.offload.store.RedisStoreConfig;
+import dev.offload.store.StoreUnavailableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.resps.Tuple;
+
+/**
+ * The {@link JobStore} on Redis. Every write is one Lua script (EVALSHA), so it is atomic and takes one round trip;
+ * the scripts also maintain the indexes and publish the {@link JobEvent}. See {@link RedisKeys} for the layout.
+ *
+ * <p>Thread-safe. Every method <strong>blocks</strong> on network I/O: call it from virtual threads (the connection
+ * pool is sized by {@code store.redis.poolSize}) or a worker executor, never from an event loop. Connection failures,
+ * timeouts and pool exhaustion throw {@link StoreUnavailableException}.
+ */
+final class RedisJobStore implements JobStore {
+    private static final LuaScript CREATE = LuaScript.load("create");
+    private static final LuaScript COMPARE_AND_SET = LuaScript.load("compare_and_set");
+    private static final LuaScript ABANDON = LuaScript.load("abandon");
+    private static final LuaScript CLAIM_DUE = LuaScript.load("claim_due");
+
+    private final UnifiedJedis redis;
+    private final RedisKeys keys;
+    private final RedisEventSubscriber events;
+    private final String where;
+
+    RedisJobStore(UnifiedJedis redis, RedisKeys keys, RedisEventSubscriber events, RedisStoreConfig config) {
+        this.redis = redis;
+        this.keys = keys;
+        this.events = events;
+        this.where = config.redactedUri();
+    }
+
+    @Override
+    public CreateResult create(Job job, Duration idempotencyTtl) {
+        String key = job.spec().idempotencyKey();
+        requireKeyShard(job, key);
+        int shard = JobId.shardOf(job.id());
+        List<String> scriptKeys =
+                new ArrayList<>(List.of(keys.job(job.id()), keys.timers(shard), keys.tenantIndex(shard, job.tenant())));
+        if (key != null) {
+            scriptKeys.add(keys.idempotency(job.tenant(), key));
+        }
+        Job stored = job.withVersion(1);
+        List<String> args = List.of(
+                job.id(),
+                Json.toString(stored),
+                millis(stored.expiresAt()),
+                deadline(stored),
+                millis(stored.createdAt()),
+                Long.toString(Math.max(1, idempotencyTtl.toMillis())),
+                Json.toString(JobEvent.of(stored)),
+                keys.events(),
+                keys.jobPrefix(shard));
+        List<?> reply = (List<?>) call("create", () -> CREATE.run(redis, scriptKeys, args));
+        return switch ((String) reply.get(0)) {
+            case "created" -> new CreateResult.Created(stored);
+            case "duplicate" -> new CreateResult.Duplicate(Json.fromString((String) reply.get(1), Job.class));
+            default -> throw new IllegalStateException("job " + job.id() + " already exists");
+        };
+    }
+
+    /** A job with an idempotency key must live in the key's shard: the create script touches both atomically. */
+    static void requireKeyShard(Job job, String idempotencyKey) {
+        if (idempotencyKey != null && JobId.shardOf(job.id()) != JobId.shardFor(job.tenant(), idempotencyKey)) {
+            throw new IllegalArgumentException("job " + job.id() + " has an idempotency key but is not in its shard;"
+                    + " create the id with JobId.next(now, JobId.shardFor(tenant, idempotencyKey))");
+        }
+    }
+
+    @Override
+    public Optional<Job> find(String id) {
+        if (!JobId.isWellFormed(id)) {
+            return Optional.empty();
+        }
+        String doc = call("find", () -> redis.hget(keys.job(id), "doc"));
+        return Optional.ofNullable(doc).map(d -> Json.fromString(d, Job.class));
+    }
+
+    @Override
+    public Optional<Job> compareAndSet(Job current, Job next) {
+        if (!current.id().equals(next.id())) {
+            throw new IllegalArgumentException("compareAndSet of job " + current.id() + " got job " + next.id());
+        }
+        Job stored = next.withVersion(current.version() + 1);
+        int shard = JobId.shardOf(stored.id());
+        List<String> scriptKeys =
+                List.of(keys.job(stored.id()), keys.timers(shard), keys.tenantIndex(shard, stored.tenant()));
+        List<String> args = List.of(
+                Long.toString(current.version()),
+                Long.toString(stored.version()),
+                Json.toString(stored),
+                millis(stored.expiresAt()),
+                deadline(stored),
+                stored.id(),
+                millis(stored.createdAt()),
+                Json.toString(JobEvent.of(stored)),
+                keys.events());
+        Object written = call("compareAndSet", () -> COMPARE_AND_SET.run(redis, scriptKeys, args));
+        return Long.valueOf(1).equals(written) ? Optional.of(stored) : Optional.empty();
+    }
+
+    @Override
+    public boolean abandon(Job current) {
+        int shard = JobId.shardOf(current.id());
+        List<String> scriptKeys = new ArrayList<>(
+                List.of(keys.job(current.id()), keys.timers(shard), keys.tenantIndex(shard, current.tenant())));
+        String key = current.spec().idempotencyKey();
+        if (key != null) {
+            scriptKeys.add(keys.idempotency(current.tenant(), key));
+        }
+        List<String> args = List.of(Long.toString(current.version()), current.id());
+        return Long.valueOf(1).equals(call("abandon", () -> ABANDON.run(redis, scriptKeys, args)));
+    }
+
+    @Override
+    public JobPage list(String tenant, JobQuery query) {
+        Objects.requireNonNull(tenant, "tenant");
+        return call("list", () -> new RedisTenantListing(redis, keys, tenant, query).page());
+    }
+
+    /**
+     * Two round trips: the earliest due timers of every shard (pipelined), then, for the {@code limit} earliest
+     * of them, one claim script per shard (pipelined) that pushes each timer still due to {@code now + hold}. Claiming
+     * only what is returned keeps the limit exact and the order fair across shards.
+     */
+    @Override
+    public List<String> claimDue(Instant now, int limit, Duration hold) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
+        }
+        return call("claimDue", () -> {
+            List<List<String>> candidates = dueCandidates(now, limit);
+            try {
+                return claim(candidates, now, hold);
+            } catch (JedisDataException e) {
+                if (!LuaScript.isNoScript(e)) {
+                    throw e;
+                }
+                CLAIM_DUE.reload(redis);
+                return claim(candidates, now, hold);
+            }
+        });
+    }
+
+    /** Per shard, the ids among the {@code limit} earliest due timers of all shards. */
+    private List<List<String>> dueCandidates(Instant now, int limit) {
+        List<Response<List<Tuple>>> responses = new ArrayList<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (int shard = 0; shard < JobId.SHARDS; shard++) {
+                responses.add(pipeline.zrangeByScoreWithScores(keys.timers(shard), "-inf", millis(now), 0, limit));
+            }
+            pipeline.sync();
+        }
+        record Due(int shard, Tuple timer) {}
+        List<Due> due = new ArrayList<>();
+        for (int shard = 0; shard < JobId.SHARDS; shard++) {
+            for (Tuple timer : responses.get(shard).get()) {
+                due.add(new Due(shard, timer));
+            }
+        }
+        List<List<String>> byShard = new ArrayList<>();
+        for (int shard = 0; shard < JobId.SHARDS; shard++) {
+            byShard.add(new ArrayList<>());
+        }
+        due.stream()
+                .sorted(Comparator.comparingDouble((Due d) -> d.timer().getScore()))
+                .limit(limit)
+                .forEach(d -> byShard.get(d.shard()).add(d.timer().getElement()));
+        return byShard;
+    }
+
+    private List<String> claim(List<List<String>> candidates, Instant now, Duration hold) {
+        String sha = CLAIM_DUE.sha(redis);
+        List<Response<Object>> responses = new ArrayList<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (int shard = 0; shard < JobId.SHARDS; shard++) {
+                List<String> ids = candidates.get(shard);
+                if (ids.isEmpty()) {
+                    continue;
+                }
+                List<String> args =
+                        new ArrayList<>(List.of(millis(now), millis(now.plus(hold)), keys.jobPrefix(shard)));
+                args.addAll(ids);
+                responses.add(pipeline.evalsha(sha, List.of(keys.timers(shard)), args));
+            }
+            pipeline.sync();
+        }
+        List<String> claimed = new ArrayList<>();
+        for (Response<Object> response : responses) {
+            for (Object id : (List<?>) response.get()) {
+                claimed.add((String) id);
+            }
+        }
+        return claimed;
+    }
+
+    @Override
+    public Subscription subscribe(Consumer<JobEvent> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return events.add(listener);
+    }
+
+    @Override
+    public void ping() {
+        call("ping", redis::ping);
+    }
+
+    @Override
+    public void close() {
+        try {
+            events.close();
+        } finally {
+            redis.close();
+        }
+    }
+
+    /** Runs one Redis operation; failures to reach Redis become {@link StoreUnavailableException}. */
+    private <T> T call(String operation, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (JedisDataException e) {
+            // Redis answered, with an error: a bug (e.g. in a script), not an outage.
+            throw new IllegalStateException("Redis rejected " + operation + ": " + e.getMessage(), e);
+        } catch (JedisException e) {
+            throw new StoreUnavailableException(
+                    "Redis at " + where + " is unavailable (" + operation + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static String deadline(Job job) {
+        Instant deadline = job.deadline();
+        return deadline == null ? "" : millis(deadline);
+    }
+
+    private static String millis(Instant instant) {
+        return Long.toString(instant.toEpochMilli());
+    }
+}

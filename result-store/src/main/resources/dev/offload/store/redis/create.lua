@@ -1,0 +1,35 @@
+-- Creates a job atomically with its indexes, honouring the tenant's idempotency key.
+-- KEYS[1] job hash, KEYS[2] shard timers, KEYS[3] shard tenant index, KEYS[4] idempotency key (only with a key)
+-- ARGV[1] id, ARGV[2] doc, ARGV[3] expire-at ms, ARGV[4] deadline ms or '', ARGV[5] created-at ms,
+-- ARGV[6] idempotency ttl ms, ARGV[7] event json, ARGV[8] event channel, ARGV[9] job key prefix of this shard
+-- Returns {'created'}, {'duplicate', doc} or {'exists'}.
+-- The job that an idempotency key points to is read through ARGV[9]: it carries the same hash tag as KEYS[4],
+-- because a job with an idempotency key is created in the shard of that key.
+if KEYS[4] then
+  local existingId = redis.call('GET', KEYS[4])
+  if existingId then
+    local existing = redis.call('HGET', ARGV[9] .. existingId, 'doc')
+    if existing then
+      return {'duplicate', existing}
+    end
+  end
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return {'exists'}
+end
+redis.call('HSET', KEYS[1], 'v', '1', 'doc', ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+if ARGV[4] ~= '' then
+  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+end
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
+-- The tenant index lives as long as its longest-living job; stale entries are dropped by listings.
+local indexExpiry = redis.call('PEXPIRETIME', KEYS[3])
+if indexExpiry < tonumber(ARGV[3]) then
+  redis.call('PEXPIREAT', KEYS[3], ARGV[3])
+end
+if KEYS[4] then
+  redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[6])
+end
+redis.call('PUBLISH', ARGV[8], ARGV[7])
+return {'created'}

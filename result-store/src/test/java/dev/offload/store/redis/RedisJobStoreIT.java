@@ -1,0 +1,113 @@
+package dev.offload.store.redis;
+
+import static dev.offload.store.Jobs.aQueuedJob;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.offload.model.Job;
+import dev.offload.model.JobEvent;
+import dev.offload.store.JobStore;
+import dev.offload.store.JobStoreContract;
+import dev.offload.store.JobStores;
+import dev.offload.store.RedisStoreConfig;
+import dev.offload.store.StoreUnavailableException;
+import dev.offload.testing.RedisFixture;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/** The store contract on a real Redis ({@link RedisFixture}); every test gets its own key prefix. */
+class RedisJobStoreIT extends JobStoreContract {
+    private static final String RUN_PREFIX =
+            "offload-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final AtomicInteger TESTS = new AtomicInteger();
+
+    private String prefix;
+
+    @Override
+    protected JobStore openStore() {
+        prefix = RUN_PREFIX + "-" + TESTS.incrementAndGet();
+        return JobStores.redis(config(prefix));
+    }
+
+    private static RedisStoreConfig config(String keyPrefix) {
+        return new RedisStoreConfig(URI.create(RedisFixture.uri()), 16, Duration.ofSeconds(2), keyPrefix);
+    }
+
+    @AfterAll
+    static void deleteTheKeysOfThisRun() {
+        try (RedisClient redis = RedisClient.create(URI.create(RedisFixture.uri()))) {
+            ScanParams match = new ScanParams().match(RUN_PREFIX + "*").count(1000);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = redis.scan(cursor, match);
+                if (!page.getResult().isEmpty()) {
+                    redis.del(page.getResult().toArray(String[]::new));
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the subscription is only held open, never read
+    void subscriberOfAnotherStoreInstanceSeesTheWrites() {
+        ConcurrentLinkedQueue<JobEvent> events = new ConcurrentLinkedQueue<>();
+        try (JobStore other = JobStores.redis(config(prefix));
+                JobStore.Subscription ignored = other.subscribe(events::add)) {
+
+            Job job = created(aQueuedJob().build());
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> assertThat(events).extracting(JobEvent::jobId).contains(job.id()));
+            assertThat(other.find(job.id())).contains(job);
+        }
+    }
+
+    @Test
+    void storesWithAnotherPrefixDoNotSeeTheJobs() {
+        Job job = created(aQueuedJob().build());
+
+        try (JobStore other = JobStores.redis(config(prefix + "-other"))) {
+            assertThat(other.find(job.id())).isEmpty();
+        }
+    }
+
+    @Test
+    void unreachableRedisFailsFastAsStoreUnavailable() {
+        RedisStoreConfig nowhere =
+                new RedisStoreConfig(URI.create("redis://127.0.0.1:1"), 2, Duration.ofMillis(500), prefix);
+        try (JobStore unreachable = JobStores.redis(nowhere)) {
+            assertThatThrownBy(unreachable::ping).isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> unreachable.find(aQueuedJob().build().id()))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("127.0.0.1:1");
+            assertThatThrownBy(() -> unreachable.create(aQueuedJob().build(), DAY))
+                    .isInstanceOf(StoreUnavailableException.class);
+        }
+    }
+
+    @Test
+    void scriptsAreLoadedAgainAfterRedisForgotThem() {
+        Job job = created(aQueuedJob().build());
+        try (RedisClient redis = RedisClient.create(URI.create(RedisFixture.uri()))) {
+            redis.scriptFlush();
+        }
+
+        Job published = written(job, job.markPublished(now()));
+
+        assertThat(store.claimDue(now().plus(DAY), 10, HOLD)).isEmpty();
+        assertThat(store.find(job.id())).contains(published);
+        assertThat(List.of(published.version())).containsExactly(2L);
+    }
+}
