@@ -180,14 +180,29 @@ public record ConfigKey<T>(
         }
 
         public ConfigKey<List<String>> list(List<String> defaultValue) {
-            return new ConfigKey<>(name, group, importance, doc, defaultValue, "a comma-separated list",
-                    s -> Arrays.stream(s.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList());
+            return new ConfigKey<>(
+                    name,
+                    group,
+                    importance,
+                    doc,
+                    defaultValue,
+                    "a comma-separated list",
+                    s -> Arrays.stream(s.split(","))
+                            .map(String::trim)
+                            .filter(v -> !v.isEmpty())
+                            .toList());
         }
 
         /** A map written in YAML as a mapping, or in an environment variable as {@code k1=v1,k2=v2}. */
         public ConfigKey<Map<String, String>> map(Map<String, String> defaultValue) {
-            return new ConfigKey<>(name, group, importance, doc, defaultValue,
-                    "a mapping, or k1=v1,k2=v2 in an environment variable", Builder::parseMap);
+            return new ConfigKey<>(
+                    name,
+                    group,
+                    importance,
+                    doc,
+                    defaultValue,
+                    "a mapping, or k1=v1,k2=v2 in an environment variable",
+                    Builder::parseMap);
         }
 
         private static Map<String, String> parseMap(String text) {

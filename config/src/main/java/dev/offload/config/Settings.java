@@ -72,8 +72,9 @@ public final class Settings {
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> into) {
         if (node.isObject()) {
-            node.properties().forEach(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
-                    e.getValue(), into));
+            node.properties()
+                    .forEach(e ->
+                            flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), into));
         } else if (node.isArray()) {
             List<String> items = new ArrayList<>();
             node.forEach(item -> items.add(item.asText()));
@@ -95,8 +96,8 @@ public final class Settings {
         try {
             return key.parser().apply(raw.text());
         } catch (IllegalArgumentException e) {
-            violations.add(key.name() + " (" + raw.where() + "): '" + raw.text() + "' is " + reason(e)
-                    + "; expected " + key.accepted());
+            violations.add(key.name() + " (" + raw.where() + "): '" + raw.text() + "' is " + reason(e) + "; expected "
+                    + key.accepted());
             return key.defaultValue();
         }
     }
