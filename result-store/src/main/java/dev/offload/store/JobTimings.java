@@ -1,4 +1,4 @@
-package dev.offload.worker;
+package dev.offload.store;
 
 import dev.offload.config.ConfigKey;
 import dev.offload.config.Settings;
@@ -31,7 +31,7 @@ public record JobTimings(Duration publishGrace) {
         return new JobTimings(PUBLISH_GRACE.defaultValue());
     }
 
-    /** The keys declared here (not part of {@link WorkerConfig#keys()}, because the gateway reads them too). */
+    /** The keys declared here (shared: the gateway sets the timer and the workers act on it). */
     public static List<ConfigKey<?>> keys() {
         return List.of(PUBLISH_GRACE);
     }

@@ -2,6 +2,7 @@ package dev.offload.worker;
 
 import dev.offload.config.ConfigKey;
 import dev.offload.config.Settings;
+import dev.offload.store.JobTimings;
 import dev.offload.transport.ConsumerOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.offload.config.ConfigException;
 import dev.offload.config.ConfigKey;
 import dev.offload.config.Settings;
+import dev.offload.store.JobTimings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
