@@ -1,0 +1,77 @@
+package dev.offload.gateway;
+
+import dev.offload.gateway.auth.ApiKeyAuthenticator;
+import dev.offload.gateway.http.HttpMetrics;
+import dev.offload.gateway.jobs.JobRoutes;
+import dev.offload.store.JobStore;
+import dev.offload.transport.JobPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The ingress gateway: the HTTP job API on {@link GatewayConfig#instances()} event loops. Stateless: all state is in
+ * the store and the broker, so any number of gateways can serve one deployment behind a load balancer.
+ *
+ * <p>Create with {@link #create}, then {@link #start()}; {@link #stop()} stops accepting and releases resources.
+ * Thread-safe; start and stop return futures and never block.
+ */
+public final class Gateway {
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final JobRoutes jobs;
+    private final ApiKeyAuthenticator auth;
+    private final HttpMetrics httpMetrics;
+    private final AtomicInteger port = new AtomicInteger();
+    private String deploymentId;
+
+    private Gateway(
+            Vertx vertx,
+            GatewayConfig config,
+            JobStore store,
+            JobPublisher publisher,
+            Clock clock,
+            MeterRegistry meters) {
+        this.vertx = vertx;
+        this.config = config;
+        this.jobs = JobRoutes.create(vertx, config, store, publisher, clock, meters);
+        this.auth = new ApiKeyAuthenticator(config.apiKeys());
+        this.httpMetrics = new HttpMetrics(meters);
+    }
+
+    public static Gateway create(
+            Vertx vertx,
+            GatewayConfig config,
+            JobStore store,
+            JobPublisher publisher,
+            Clock clock,
+            MeterRegistry meters) {
+        return new Gateway(vertx, config, store, publisher, clock, meters);
+    }
+
+    /** Deploys the HTTP verticles; completes when the port is bound. */
+    public Future<Void> start() {
+        return vertx.deployVerticle(
+                        () -> new GatewayVerticle(config, jobs, auth, httpMetrics, port::set),
+                        new DeploymentOptions().setInstances(config.instances()))
+                .onSuccess(id -> deploymentId = id)
+                .mapEmpty();
+    }
+
+    /** The port the API listens on. */
+    public int port() {
+        return port.get();
+    }
+
+    /** Stops accepting requests (in-flight ones are answered by Vert.x's graceful close) and releases resources. */
+    public Future<Void> stop() {
+        Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+        return undeployed.eventually(() -> {
+            jobs.close();
+            return Future.succeededFuture();
+        });
+    }
+}

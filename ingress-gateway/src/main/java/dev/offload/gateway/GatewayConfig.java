@@ -1,0 +1,103 @@
+package dev.offload.gateway;
+
+import dev.offload.config.ConfigKey;
+import dev.offload.config.Settings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The gateway's configuration. Immutable; build it with {@link #from(Settings)} at start-up.
+ *
+ * @param host the address the API binds to
+ * @param port the API port
+ * @param instances HTTP verticle instances (event loops serving the API)
+ * @param maxBodySize the largest request body accepted, in bytes
+ * @param apiKeys API key to tenant
+ * @param maxWait the cap on {@code Prefer: wait} and {@code ?wait}
+ * @param jobs the defaults and limits for submitted jobs
+ */
+public record GatewayConfig(
+        String host,
+        int port,
+        int instances,
+        long maxBodySize,
+        Map<String, String> apiKeys,
+        Duration maxWait,
+        JobDefaults jobs) {
+
+    private static final String GROUP = "Gateway";
+
+    public static final ConfigKey<String> HOST = ConfigKey.in(GROUP, "gateway.host")
+            .essential()
+            .doc("Address the API binds to. Standalone mode binds 127.0.0.1 unless --bind says otherwise.")
+            .string("0.0.0.0");
+    public static final ConfigKey<Integer> PORT = ConfigKey.in(GROUP, "gateway.port")
+            .essential()
+            .doc("Port of the HTTP API.")
+            .integer(8080, 0, 65535);
+    public static final ConfigKey<Map<String, String>> API_KEYS = ConfigKey.in(GROUP, "gateway.apiKeys")
+            .essential()
+            .doc("API keys and the tenant each belongs to: `{<key>: <tenant>}`. A tenant sees only its own jobs.")
+            .map(Map.of());
+    public static final ConfigKey<Integer> INSTANCES = ConfigKey.in(GROUP, "gateway.instances")
+            .doc("HTTP server verticle instances; one per core serves all event loops.")
+            .integer(Runtime.getRuntime().availableProcessors(), 1, 256);
+    public static final ConfigKey<Long> MAX_BODY_SIZE = ConfigKey.in(GROUP, "gateway.maxBodySize")
+            .doc("Largest request body accepted; larger bodies get 413.")
+            .bytes(1024L * 1024, 1024, 64L * 1024 * 1024);
+    public static final ConfigKey<Duration> MAX_WAIT = ConfigKey.in(GROUP, "gateway.maxWait")
+            .doc("Cap on how long `Prefer: wait=N` and `?wait=N` hold a request.")
+            .duration(Duration.ofSeconds(60), Duration.ZERO, Duration.ofMinutes(5));
+
+    public GatewayConfig {
+        Objects.requireNonNull(host, "gateway.host");
+        apiKeys = Map.copyOf(apiKeys);
+        Objects.requireNonNull(maxWait, "gateway.maxWait");
+        Objects.requireNonNull(jobs, "jobs");
+    }
+
+    public static List<ConfigKey<?>> keys() {
+        return List.of(HOST, PORT, API_KEYS, INSTANCES, MAX_BODY_SIZE, MAX_WAIT);
+    }
+
+    /**
+     * Reads the gateway keys; problems are recorded in {@code settings}.
+     *
+     * @param jobs the job defaults, read separately because the worker shares them
+     */
+    public static GatewayConfig from(Settings settings, JobDefaults jobs) {
+        Map<String, String> keys = settings.get(API_KEYS);
+        keys.forEach((key, tenant) -> {
+            if (key.length() < 16) {
+                settings.reject(API_KEYS.name() + ": an API key must be at least 16 characters (key for tenant '"
+                        + tenant + "' is " + key.length() + ")");
+            }
+        });
+        return new GatewayConfig(
+                settings.get(HOST),
+                settings.get(PORT),
+                settings.get(INSTANCES),
+                settings.get(MAX_BODY_SIZE),
+                keys,
+                settings.get(MAX_WAIT),
+                jobs);
+    }
+
+    /** The same configuration with other API keys (standalone mode adds its generated key). */
+    public GatewayConfig withApiKeys(Map<String, String> keys) {
+        return new GatewayConfig(host, port, instances, maxBodySize, keys, maxWait, jobs);
+    }
+
+    /** The same configuration bound to another address and port. */
+    public GatewayConfig withAddress(String newHost, int newPort) {
+        return new GatewayConfig(newHost, newPort, instances, maxBodySize, apiKeys, maxWait, jobs);
+    }
+
+    /** Queues that exist, for validating submissions; the transport configuration declares them. */
+    public Set<String> queues() {
+        return jobs.queues();
+    }
+}

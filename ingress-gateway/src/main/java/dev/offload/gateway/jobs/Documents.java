@@ -1,0 +1,54 @@
+package dev.offload.gateway.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.model.Job;
+import dev.offload.model.Json;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Writes job documents and results with their validators: a strong {@code ETag} (a digest of the exact bytes sent,
+ * so any visible change gives a new tag) and {@code Cache-Control}. Stateless; runs on the event loop.
+ */
+final class Documents {
+    private Documents() {}
+
+    static void send(RoutingContext ctx, Object document, String cacheControl) {
+        byte[] bytes = Json.toBytes(document);
+        ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .putHeader("ETag", etag(bytes))
+                .putHeader("Cache-Control", cacheControl)
+                .end(Buffer.buffer(bytes));
+    }
+
+    /** A finished result never changes: clients and private caches may keep it until the job expires. */
+    static void sendResult(RoutingContext ctx, Job job, Instant now) {
+        JsonNode result =
+                job.result() == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : job.result();
+        long maxAge = Math.max(0, Duration.between(now, job.expiresAt()).toSeconds());
+        send(ctx, result, "private, max-age=" + maxAge + ", immutable");
+    }
+
+    static String etag(Object document) {
+        return etag(Json.toBytes(document));
+    }
+
+    private static String etag(byte[] bytes) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return "\""
+                    + Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(digest)
+                            .substring(0, 22) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+    }
+}

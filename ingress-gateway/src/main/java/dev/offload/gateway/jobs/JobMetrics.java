@@ -1,0 +1,37 @@
+package dev.offload.gateway.jobs;
+
+import dev.offload.model.Job;
+import dev.offload.transport.TransportUnavailableException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.IntSupplier;
+
+/** The gateway's job meters ({@code offload_jobs_submitted_total}, ...). Thread-safe. */
+final class JobMetrics {
+    private final MeterRegistry meters;
+
+    JobMetrics(MeterRegistry meters, IntSupplier waiting) {
+        this.meters = meters;
+        Gauge.builder("offload.gateway.waiting.requests", waiting::getAsInt)
+                .description("Requests held open by long-polls and Prefer: wait")
+                .register(meters);
+    }
+
+    void submitted(Job job) {
+        Counter.builder("offload.jobs.submitted")
+                .description("Jobs accepted (durable in the store and acknowledged by the broker)")
+                .tag("type", job.spec().type())
+                .tag("queue", job.spec().queue())
+                .register(meters)
+                .increment();
+    }
+
+    void rejected(Throwable why) {
+        Counter.builder("offload.jobs.rejected")
+                .description("Submissions refused with 503 because the broker did not take the job")
+                .tag("reason", why instanceof TransportUnavailableException ? "broker-unavailable" : "error")
+                .register(meters)
+                .increment();
+    }
+}

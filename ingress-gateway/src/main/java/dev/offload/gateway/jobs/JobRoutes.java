@@ -1,0 +1,409 @@
+package dev.offload.gateway.jobs;
+
+import dev.offload.gateway.GatewayConfig;
+import dev.offload.gateway.auth.ApiKeyAuthenticator;
+import dev.offload.gateway.http.ApiException;
+import dev.offload.gateway.http.ApiException.FieldError;
+import dev.offload.gateway.http.ErrorCode;
+import dev.offload.gateway.jobs.RequestHeaders.Preferences;
+import dev.offload.gateway.jobs.SubmissionReader.Submission;
+import dev.offload.model.Job;
+import dev.offload.model.JobEnvelope;
+import dev.offload.model.JobId;
+import dev.offload.model.JobState;
+import dev.offload.store.CreateResult;
+import dev.offload.store.JobQuery;
+import dev.offload.store.JobStore;
+import dev.offload.transport.JobPublisher;
+import dev.offload.transport.TransportUnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The job API ({@code /v1/jobs}, design §3). Handlers run on event loops; store calls go through
+ * {@link AsyncJobStore} (virtual threads) and broker calls through the non-blocking {@link JobPublisher}. Each chain
+ * ends once: success writes the response, failure goes to {@code ctx.fail} and the problem handler.
+ *
+ * <p>Accept path: store the job (queued, unpublished, with a timer) together with its idempotency key in one atomic
+ * write → publish and wait for the broker's ack → mark it published → 202. If the broker refuses, the job is
+ * abandoned (deleted with its key) and the client gets 503, so no live job is left that nobody will run; if the
+ * gateway dies between the store write and the ack, the timer makes the scheduler publish the job.
+ */
+public final class JobRoutes {
+    public static final String PATH = "/v1/jobs";
+    private static final Duration RETRY_AFTER_UNAVAILABLE = Duration.ofSeconds(5);
+
+    private final GatewayConfig config;
+    private final AsyncJobStore store;
+    private final JobPublisher publisher;
+    private final JobWatchers watchers;
+    private final SubmissionReader reader;
+    private final Clock clock;
+    private final JobMetrics metrics;
+
+    private JobRoutes(
+            Vertx vertx,
+            GatewayConfig config,
+            JobStore store,
+            JobPublisher publisher,
+            Clock clock,
+            MeterRegistry meters) {
+        this.config = config;
+        this.store = new AsyncJobStore(vertx, store);
+        this.publisher = publisher;
+        this.watchers = new JobWatchers(vertx, store);
+        this.reader = new SubmissionReader(config.jobs());
+        this.clock = clock;
+        this.metrics = new JobMetrics(meters, watchers::size);
+    }
+
+    /** The routes of one gateway process; share one instance among its verticles. */
+    public static JobRoutes create(
+            Vertx vertx,
+            GatewayConfig config,
+            JobStore store,
+            JobPublisher publisher,
+            Clock clock,
+            MeterRegistry meters) {
+        return new JobRoutes(vertx, config, store, publisher, clock, meters);
+    }
+
+    /** Mounts the routes on a verticle's router, behind API-key authentication. */
+    public void mount(Router router, ApiKeyAuthenticator auth) {
+        router.route(PATH).handler(auth::authenticate);
+        router.route(PATH + "/*").handler(auth::authenticate);
+        // The content type is checked on a route of its own, before the body is read: Vert.x wants a route's body
+        // handler ahead of its user handlers, and a 415 should not wait for (or buffer) the whole body.
+        router.post(PATH).handler(JobRoutes::requireJson);
+        router.post(PATH).handler(bodyHandler()).handler(this::submit);
+        router.get(PATH).handler(this::list);
+        router.get(PATH + "/:id").handler(this::get);
+        router.get(PATH + "/:id/result").handler(this::result);
+        router.delete(PATH + "/:id").handler(this::cancel);
+    }
+
+    /** Stops the event subscription and the store's virtual threads. */
+    public void close() {
+        watchers.close();
+        store.close();
+    }
+
+    private BodyHandler bodyHandler() {
+        return BodyHandler.create(false).setBodyLimit(config.maxBodySize());
+    }
+
+    private static void requireJson(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        String mediaType = type == null ? "" : type.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
+            ctx.fail(ApiException.of(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "send the job as 'Content-Type:" + " application/json'"
+                            + (type == null ? "" : ", not '" + type + "'")));
+            return;
+        }
+        ctx.next();
+    }
+
+    // ---- POST /v1/jobs ---------------------------------------------------------------------------------------
+
+    private void submit(RoutingContext ctx) {
+        Instant now = clock.instant();
+        String tenant = ApiKeyAuthenticator.tenant(ctx);
+        String key = RequestHeaders.idempotencyKey(ctx.request().getHeader("Idempotency-Key"));
+        Preferences prefer = RequestHeaders.prefer(ctx.request().headers().getAll("Prefer"));
+        String fingerprint = key == null ? null : fingerprint(ctx);
+        Submission submission = reader.read(
+                ctx.body().buffer(),
+                RequestHeaders.traceparent(ctx.request().getHeader("traceparent")),
+                key,
+                fingerprint,
+                now);
+        String id = key == null ? JobId.next(now) : JobId.next(now, JobId.shardFor(tenant, key));
+        Job job = submission.runAt() == null
+                ? Job.queued(id, tenant, submission.spec(), now, config.jobs().publishGrace())
+                : Job.scheduled(id, tenant, submission.spec(), now, submission.runAt());
+
+        store.call(s -> s.create(job, config.jobs().idempotencyTtl()))
+                .compose(created -> switch (created) {
+                    case CreateResult.Created c -> accept(c.job());
+                    case CreateResult.Duplicate d -> replay(d.existing(), fingerprint, now);
+                })
+                .compose(accepted -> awaitIfPreferred(accepted, prefer))
+                .onSuccess(accepted -> respondSubmitted(ctx, accepted, prefer))
+                .onFailure(ctx::fail);
+    }
+
+    private Future<Job> accept(Job job) {
+        if (job.state() != JobState.QUEUED) {
+            metrics.submitted(job);
+            return Future.succeededFuture(job); // scheduled: the scheduler publishes it when due
+        }
+        return publisher
+                .publish(JobEnvelope.of(job, clock.instant()))
+                .recover(failure -> abandon(job, failure))
+                .compose(published -> store.call(s -> markPublished(s, job)))
+                .onSuccess(metrics::submitted);
+    }
+
+    private Future<Void> abandon(Job job, Throwable failure) {
+        metrics.rejected(failure);
+        ApiException unavailable = ApiException.unavailable(
+                failure instanceof TransportUnavailableException
+                        ? "the job broker did not accept the job in time; nothing was queued, retry later"
+                        : "the job could not be queued; nothing was queued, retry later",
+                RETRY_AFTER_UNAVAILABLE);
+        return store.call(s -> s.abandon(job)).transform(ignored -> Future.failedFuture(unavailable));
+    }
+
+    private Job markPublished(JobStore s, Job job) {
+        Optional<Job> written = s.compareAndSet(job, job.markPublished(clock.instant()));
+        // A fast worker may have claimed (or a client cancelled) the job already: show what is stored now.
+        return written.orElseGet(() -> s.find(job.id()).orElse(job));
+    }
+
+    private Future<Job> replay(Job existing, String fingerprint, Instant now) {
+        if (!Objects.equals(existing.spec().fingerprint(), fingerprint)) {
+            return Future.failedFuture(ApiException.of(
+                    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "this Idempotency-Key was already used for a different request (job " + existing.id()
+                            + "); use a new key for a new job"));
+        }
+        boolean stillAccepting = existing.state() == JobState.QUEUED
+                && !existing.published()
+                && existing.createdAt().plus(config.jobs().publishGrace()).isAfter(now);
+        if (stillAccepting) {
+            return Future.failedFuture(ApiException.of(
+                            ErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS,
+                            "the first request with this Idempotency-Key is still being accepted; retry shortly")
+                    .with("retryAfterSeconds", 1));
+        }
+        return Future.succeededFuture(existing);
+    }
+
+    private Future<Job> awaitIfPreferred(Job job, Preferences prefer) {
+        if (prefer.waitFor() == null || job.state().isTerminal()) {
+            return Future.succeededFuture(job);
+        }
+        return awaitChange(job.id(), JobState::isTerminal, capped(prefer.waitFor()))
+                .map(found -> found.orElse(job));
+    }
+
+    private void respondSubmitted(RoutingContext ctx, Job job, Preferences prefer) {
+        boolean finished = prefer.waitFor() != null && job.state().isTerminal();
+        var response = ctx.response()
+                .setStatusCode(finished ? 200 : 202)
+                .putHeader("Location", PATH + "/" + job.id())
+                .putHeader("Vary", "Prefer");
+        String applied = applied(prefer);
+        if (applied != null) {
+            response.putHeader("Preference-Applied", applied);
+        }
+        if (!finished) {
+            response.putHeader("Retry-After", "1");
+        }
+        Documents.send(ctx, JobDocument.of(job), job.state().isTerminal() ? "private, max-age=60" : "no-cache");
+    }
+
+    private String applied(Preferences prefer) {
+        if (prefer.waitFor() == null) {
+            return prefer.respondAsync() ? "respond-async" : null;
+        }
+        String wait = "wait=" + capped(prefer.waitFor()).toSeconds();
+        return prefer.respondAsync() ? "respond-async, " + wait : wait;
+    }
+
+    // ---- GET /v1/jobs/{id} -------------------------------------------------------------------------------------
+
+    private void get(RoutingContext ctx) {
+        String id = jobId(ctx);
+        String tenant = ApiKeyAuthenticator.tenant(ctx);
+        String ifNoneMatch = ctx.request().getHeader("If-None-Match");
+        Duration wait = requestedWait(ctx);
+        Future<Job> job = wait.isZero()
+                ? owned(id, tenant)
+                : owned(id, tenant)
+                        .compose(current -> current.state().isTerminal()
+                                        || (ifNoneMatch != null
+                                                && !ifNoneMatch.equals(Documents.etag(JobDocument.of(current))))
+                                ? Future.succeededFuture(current)
+                                : awaitChange(id, state -> state != current.state(), wait)
+                                        .map(found -> found.filter(
+                                                        j -> j.tenant().equals(tenant))
+                                                .orElse(current)));
+        job.onSuccess(found -> respondJob(ctx, found, ifNoneMatch)).onFailure(ctx::fail);
+    }
+
+    private void respondJob(RoutingContext ctx, Job job, String ifNoneMatch) {
+        JobDocument document = JobDocument.of(job);
+        var response = ctx.response();
+        if (!job.state().isTerminal()) {
+            response.putHeader("Retry-After", "1");
+        }
+        if (job.state() == JobState.SUCCEEDED) {
+            response.putHeader("Link", "<" + document.links().result() + ">; rel=\"result\"");
+        }
+        String cacheControl = job.state().isTerminal() ? "private, max-age=60" : "no-cache";
+        if (ifNoneMatch != null && ifNoneMatch.equals(Documents.etag(document))) {
+            response.setStatusCode(304)
+                    .putHeader("ETag", ifNoneMatch)
+                    .putHeader("Cache-Control", cacheControl)
+                    .end();
+            return;
+        }
+        Documents.send(ctx, document, cacheControl);
+    }
+
+    // ---- GET /v1/jobs/{id}/result ------------------------------------------------------------------------------
+
+    private void result(RoutingContext ctx) {
+        String id = jobId(ctx);
+        owned(id, ApiKeyAuthenticator.tenant(ctx))
+                .onSuccess(job -> {
+                    switch (job.state()) {
+                        case SUCCEEDED -> Documents.sendResult(ctx, job, clock.instant());
+                        case FAILED, CANCELLED ->
+                            ctx.fail(ApiException.of(
+                                            ErrorCode.JOB_NOT_SUCCEEDED,
+                                            "job " + id + " is " + job.state().wireName() + " and has no result")
+                                    .with("job", JobDocument.of(job)));
+                        default ->
+                            ctx.fail(ApiException.of(
+                                    ErrorCode.NOT_FOUND,
+                                    "job " + id + " has no result yet" + " (it is "
+                                            + job.state().wireName() + "); poll " + PATH + "/" + id));
+                    }
+                })
+                .onFailure(ctx::fail);
+    }
+
+    // ---- DELETE /v1/jobs/{id} ----------------------------------------------------------------------------------
+
+    private void cancel(RoutingContext ctx) {
+        String id = jobId(ctx);
+        String tenant = ApiKeyAuthenticator.tenant(ctx);
+        store.call(s -> cancel(s, id, tenant))
+                .onSuccess(job -> {
+                    ctx.response().setStatusCode(job.state() == JobState.CANCELLED ? 200 : 202);
+                    Documents.send(ctx, JobDocument.of(job), "no-cache");
+                })
+                .onFailure(ctx::fail);
+    }
+
+    /** A compare-and-set loop: another writer (a worker claiming the job) may win the race; re-read and decide. */
+    private Job cancel(JobStore s, String id, String tenant) {
+        while (true) {
+            Job job = s.find(id).filter(j -> j.tenant().equals(tenant)).orElseThrow(() -> notFound(id));
+            if (job.state().isTerminal()) {
+                throw ApiException.of(
+                                ErrorCode.JOB_ALREADY_FINISHED,
+                                "job " + id + " already " + job.state().wireName() + " and cannot be cancelled")
+                        .with("job", JobDocument.of(job));
+            }
+            if (job.cancelRequested()) {
+                return job;
+            }
+            Optional<Job> written = s.compareAndSet(job, job.cancel(clock.instant()));
+            if (written.isPresent()) {
+                return written.get();
+            }
+        }
+    }
+
+    // ---- GET /v1/jobs ------------------------------------------------------------------------------------------
+
+    private void list(RoutingContext ctx) {
+        String tenant = ApiKeyAuthenticator.tenant(ctx);
+        JobQuery query = ListQueries.parse(ctx);
+        store.call(s -> s.list(tenant, query))
+                .recover(failure -> Future.failedFuture(
+                        failure instanceof IllegalArgumentException
+                                ? ApiException.of(
+                                        ErrorCode.MALFORMED_REQUEST,
+                                        "the cursor is not valid; use the nextCursor" + " of a previous page",
+                                        List.of(FieldError.parameter("cursor", failure.getMessage())))
+                                : failure))
+                .onSuccess(page -> ListQueries.respond(ctx, page, query))
+                .onFailure(ctx::fail);
+    }
+
+    // ---- shared ------------------------------------------------------------------------------------------------
+
+    /**
+     * Waits until the job's state satisfies {@code done} or {@code wait} passes, then reads it. The watch is
+     * registered before the read so that a change between the two cannot be missed.
+     */
+    private Future<Optional<Job>> awaitChange(String id, Predicate<JobState> done, Duration wait) {
+        JobWatchers.Watch watch = watchers.watch(id, event -> done.test(event.state()), wait);
+        return store.call(s -> s.find(id)).compose(current -> {
+            if (current.isEmpty() || done.test(current.get().state())) {
+                watch.cancel();
+                return Future.succeededFuture(current);
+            }
+            return watch.future().compose(event -> store.call(s -> s.find(id)));
+        });
+    }
+
+    private Future<Job> owned(String id, String tenant) {
+        return store.call(s -> s.find(id))
+                .compose(found -> found.filter(job -> job.tenant().equals(tenant))
+                        .map(Future::succeededFuture)
+                        .orElseGet(() -> Future.failedFuture(notFound(id))));
+    }
+
+    private static ApiException notFound(String id) {
+        return ApiException.of(ErrorCode.NOT_FOUND, "no job " + id);
+    }
+
+    private static String jobId(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        if (!JobId.isWellFormed(id)) {
+            throw ApiException.of(
+                    ErrorCode.MALFORMED_ID,
+                    "'" + id + "' is not a job id; ids are 26-character" + " ULIDs such as 01JD3V5X7Q8R9S0T1V2W3X4Y5Z");
+        }
+        return id;
+    }
+
+    private Duration requestedWait(RoutingContext ctx) {
+        String query = ctx.request().getParam("wait");
+        if (query != null) {
+            return capped(Duration.ofSeconds(
+                    RequestHeaders.seconds(query, FieldError.parameter("wait", "not a whole number of seconds"))));
+        }
+        Preferences prefer = RequestHeaders.prefer(ctx.request().headers().getAll("Prefer"));
+        return prefer.waitFor() == null ? Duration.ZERO : capped(prefer.waitFor());
+    }
+
+    private Duration capped(Duration wait) {
+        return wait.compareTo(config.maxWait()) > 0 ? config.maxWait() : wait;
+    }
+
+    private static String fingerprint(RoutingContext ctx) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update((ctx.request().method() + " " + ctx.request().path() + "\n").getBytes());
+            digest.update(
+                    ctx.body().buffer() == null
+                            ? new byte[0]
+                            : ctx.body().buffer().getBytes());
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+    }
+}
