@@ -1,0 +1,197 @@
+package dev.offload.standalone;
+
+import dev.offload.config.Settings;
+import dev.offload.gateway.Gateway;
+import dev.offload.gateway.GatewayConfig;
+import dev.offload.gateway.management.HealthCheck;
+import dev.offload.gateway.management.ManagementServer;
+import dev.offload.store.EmbeddedStoreConfig;
+import dev.offload.store.JobStore;
+import dev.offload.store.JobStores;
+import dev.offload.transport.ConsumerOptions;
+import dev.offload.transport.JobTransport;
+import dev.offload.transport.KafkaTransportConfig;
+import dev.offload.transport.Transports;
+import dev.offload.worker.HandlerRegistry;
+import dev.offload.worker.Worker;
+import dev.offload.worker.WorkerConfig;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Offload process: the roles it was asked to run (gateway, worker or both) over one store, one transport and one
+ * management port. Built and stopped from the main thread (it blocks while starting and stopping, never on an event
+ * loop). Not thread-safe: start and stop it from one thread.
+ */
+final class OffloadNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OffloadNode.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Which roles this process runs. */
+    record Roles(boolean gateway, boolean worker) {}
+
+    private final Vertx vertx;
+    private final PrometheusMeterRegistry meters;
+    private final JobStore store;
+    private final JobTransport transport;
+    private final Gateway gateway;
+    private final Worker worker;
+    private final ManagementServer management;
+    private final GatewayConfig gatewayConfig;
+
+    private OffloadNode(
+            Vertx vertx,
+            PrometheusMeterRegistry meters,
+            JobStore store,
+            JobTransport transport,
+            Gateway gateway,
+            Worker worker,
+            ManagementServer management,
+            GatewayConfig gatewayConfig) {
+        this.vertx = vertx;
+        this.meters = meters;
+        this.store = store;
+        this.transport = transport;
+        this.gateway = gateway;
+        this.worker = worker;
+        this.management = management;
+        this.gatewayConfig = gatewayConfig;
+    }
+
+    /**
+     * Reads and validates the whole configuration (all violations at once, each naming its key), then starts the
+     * roles. Blocks until everything listens.
+     *
+     * @param dataDir the embedded store's directory when {@code store.type} is {@code embedded}
+     */
+    static OffloadNode start(Settings settings, Roles roles, Path dataDir) {
+        NodeConfig config = NodeConfig.read(settings, roles);
+        ProcessConfig process = config.process();
+        KafkaTransportConfig kafka = config.kafka();
+        GatewayConfig gatewayConfig = config.gateway();
+        WorkerConfig workerConfig = config.worker();
+
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        Vertx vertx = Vertx.vertx();
+        JobStore store = process.storeType().equals("embedded")
+                ? JobStores.embedded(new EmbeddedStoreConfig(dataDir.resolve("store")))
+                : JobStores.redis(config.redis());
+        JobTransport transport = Transports.kafka(vertx, kafka);
+        Clock clock = Clock.systemUTC();
+        try {
+            await(transport.start(), "connect to Kafka at " + kafka.bootstrapServers());
+            Gateway gateway = null;
+            if (roles.gateway()) {
+                gateway = Gateway.create(vertx, gatewayConfig, store, transport.publisher(), clock, meters);
+                await(gateway.start(), "listen on " + gatewayConfig.host() + ":" + gatewayConfig.port());
+            }
+            Worker worker = null;
+            if (roles.worker()) {
+                var consumer = transport.consumer(new ConsumerOptions(
+                        kafka.queues(), kafka.groupId(), workerConfig.concurrency(), workerConfig.shutdownGrace()));
+                HandlerRegistry handlers =
+                        HandlerRegistry.builder().loadServices().build();
+                worker = Worker.create(workerConfig, store, transport.publisher(), consumer, handlers, clock, meters);
+                await(worker.start(), "start the worker");
+            }
+            List<HealthCheck> checks = new ArrayList<>();
+            checks.add(new HealthCheck(
+                    "store",
+                    () -> vertx.executeBlocking(
+                            () -> {
+                                store.ping();
+                                return null;
+                            },
+                            false)));
+            checks.add(new HealthCheck("broker", () -> transport.publisher().checkHealth()));
+            ManagementServer management = await(
+                    ManagementServer.start(vertx, process.managementHost(), process.managementPort(), meters, checks),
+                    "listen on management port " + process.managementPort());
+            return new OffloadNode(vertx, meters, store, transport, gateway, worker, management, gatewayConfig);
+        } catch (RuntimeException e) {
+            store.close();
+            vertx.close();
+            throw e;
+        }
+    }
+
+    int apiPort() {
+        return gateway == null ? -1 : gateway.port();
+    }
+
+    int managementPort() {
+        return management.port();
+    }
+
+    GatewayConfig gatewayConfig() {
+        return gatewayConfig;
+    }
+
+    /**
+     * Shuts down in the order that loses nothing: stop accepting requests, let running jobs finish (up to
+     * {@code worker.shutdownGrace}; the rest run again elsewhere after their lease), commit, close the clients.
+     */
+    @Override
+    public void close() {
+        if (gateway != null) {
+            quietly(gateway.stop(), "stop the gateway");
+        }
+        if (worker != null) {
+            quietly(worker.stop(), "stop the worker");
+        }
+        quietly(management.stop(), "stop the management server");
+        quietly(transport.close(), "close the transport");
+        store.close();
+        quietly(vertx.close(), "close Vert.x");
+        meters.close();
+    }
+
+    private static <T> T await(Future<T> future, String what) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new StartupException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new StartupException("could not " + what + " within " + START_TIMEOUT.toSeconds() + "s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while trying to " + what, e);
+        }
+    }
+
+    private static void quietly(Future<?> future, String what) {
+        try {
+            CompletableFuture<?> done = future.toCompletionStage().toCompletableFuture();
+            done.get(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            LOG.warn("could not {} cleanly: {}", what, e instanceof CompletionException ? e.getCause() : e.toString());
+        }
+    }
+
+    /** Start-up failed; the message says what could not be done. */
+    static final class StartupException extends RuntimeException {
+        StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

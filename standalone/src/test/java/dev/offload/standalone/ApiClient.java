@@ -1,0 +1,143 @@
+package dev.offload.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.model.Json;
+import dev.offload.testing.OpenApiValidator;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A small HTTP client for the job API in tests. Every response it receives is validated against
+ * {@code schemas/openapi.yaml}, so each test also checks that the API behaves as documented.
+ */
+final class ApiClient {
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+
+    private final String base;
+    private final String apiKey;
+
+    ApiClient(String base, String apiKey) {
+        this.base = base;
+        this.apiKey = apiKey;
+    }
+
+    ApiClient withKey(String otherKey) {
+        return new ApiClient(base, otherKey);
+    }
+
+    Response submit(String json, String... headers) {
+        return send("POST", "/v1/jobs", json, "application/json", headers);
+    }
+
+    Response get(String path, String... headers) {
+        return send("GET", path, null, null, headers);
+    }
+
+    Response delete(String path, String... headers) {
+        return send("DELETE", path, null, null, headers);
+    }
+
+    /** Sends a request; {@code headers} are name, value pairs. */
+    Response send(String method, String path, String body, String contentType, String... headers) {
+        return sendBytes(method, path, body == null ? null : body.getBytes(), contentType, headers);
+    }
+
+    /** A GET of a path that openapi.yaml deliberately does not declare (an unknown route); not validated. */
+    Response getUndeclared(String path) {
+        return exchange("GET", path, null, null, false);
+    }
+
+    Response sendBytes(String method, String path, byte[] body, String contentType, String... headers) {
+        return exchange(method, path, body, contentType, true, headers);
+    }
+
+    private Response exchange(
+            String method, String path, byte[] body, String contentType, boolean validate, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(90))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            Response result = new Response(response);
+            String pathOnly = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+            if (validate) {
+                OpenApiValidator.instance()
+                        .assertValidResponse(
+                                method,
+                                pathOnly,
+                                response.statusCode(),
+                                result.header("Content-Type").orElse(null),
+                                response.body());
+            }
+            return result;
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** A received response with its JSON body parsed on demand. */
+    static final class Response {
+        private final HttpResponse<byte[]> raw;
+
+        Response(HttpResponse<byte[]> raw) {
+            this.raw = raw;
+        }
+
+        int status() {
+            return raw.statusCode();
+        }
+
+        Optional<String> header(String name) {
+            return raw.headers().firstValue(name);
+        }
+
+        byte[] bytes() {
+            return raw.body();
+        }
+
+        JsonNode json() {
+            try {
+                return Json.MAPPER.readTree(raw.body());
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + new String(raw.body()), e);
+            }
+        }
+
+        String id() {
+            return json().path("id").asText();
+        }
+
+        String state() {
+            return json().path("state").asText();
+        }
+
+        @Override
+        public String toString() {
+            return raw.statusCode() + " " + new String(raw.body());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.offload.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.offload.kafka.embedded.EmbeddedKafkaBroker;
+import dev.offload.store.JobQuery;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A gateway whose broker is away answers 503 quickly, keeps nothing, and recovers when the broker returns. */
+class BrokerUnavailableIT {
+
+    @Test
+    void submitAnswers503WithinItsTimeoutAndRecoversWhenTheBrokerIsBack() throws Exception {
+        Path dir = Files.createTempDirectory("offload-broker-outage");
+        int port = freePort();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, port);
+        try (TestCluster cluster = new TestCluster(v -> {
+            v.put("transport.kafka.bootstrapServers", broker.bootstrapServers());
+            v.put("transport.kafka.publishTimeout", "2s");
+            return v;
+        })) {
+            ApiClient api = cluster.startGateway();
+            assertThat(api.submit("{\"type\":\"demo.echo\",\"queue\":\"parked\"}")
+                            .status())
+                    .isEqualTo(202);
+            broker.close();
+
+            long start = System.nanoTime();
+            ApiClient.Response refused = api.submit("{\"type\":\"demo.echo\",\"queue\":\"parked\"}");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.header("Retry-After")).isPresent();
+            assertThat(refused.json().path("type").asText()).endsWith("/service-unavailable");
+            assertThat(took).isLessThan(Duration.ofSeconds(8));
+            assertThat(cluster.store().list("tenant-a", JobQuery.firstPage(10)).jobs())
+                    .hasSize(1);
+
+            EmbeddedKafkaBroker restarted = EmbeddedKafkaBroker.start(dir, port);
+            try {
+                org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> api.submit("{\"type\":\"demo.echo\",\"queue\":\"parked\"}")
+                                        .status()
+                                == 202);
+            } finally {
+                restarted.close();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

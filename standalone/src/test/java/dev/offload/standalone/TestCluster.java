@@ -1,0 +1,166 @@
+package dev.offload.standalone;
+
+import dev.offload.config.Settings;
+import dev.offload.gateway.Gateway;
+import dev.offload.gateway.GatewayConfig;
+import dev.offload.gateway.JobDefaults;
+import dev.offload.store.JobStore;
+import dev.offload.store.JobStores;
+import dev.offload.store.RedisStoreConfig;
+import dev.offload.testing.KafkaFixture;
+import dev.offload.testing.RedisFixture;
+import dev.offload.transport.ConsumerOptions;
+import dev.offload.transport.JobPublisher;
+import dev.offload.transport.JobTransport;
+import dev.offload.transport.KafkaTransportConfig;
+import dev.offload.transport.Transports;
+import dev.offload.worker.HandlerRegistry;
+import dev.offload.worker.Worker;
+import dev.offload.worker.WorkerConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * Gateways and workers as separate "processes" (each with its own store connection and Kafka clients) sharing real
+ * Redis and a real Kafka broker, isolated from other tests by a random key prefix, topic prefix and consumer group.
+ * Workers consume the queue {@code default} only: jobs on {@code parked} stay queued, for tests that need that.
+ */
+final class TestCluster implements AutoCloseable {
+    static final String KEY_A = "test-key-tenant-a-000000001";
+    static final String KEY_B = "test-key-tenant-b-000000002";
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Map<String, String> values = new HashMap<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<Gateway> gateways = new ArrayList<>();
+    private final List<Worker> workers = new ArrayList<>();
+    private final JobStore observer;
+
+    TestCluster(UnaryOperator<Map<String, String>> tweaks) {
+        String run = "it-" + UUID.randomUUID().toString().substring(0, 8);
+        values.put("transport.kafka.bootstrapServers", KafkaFixture.bootstrapServers());
+        values.put("transport.kafka.topicPrefix", run + ".jobs.");
+        values.put("transport.kafka.groupId", run);
+        values.put("transport.kafka.partitions", "3");
+        values.put("transport.queues", "default,parked");
+        values.put("store.redis.uri", RedisFixture.uri());
+        values.put("store.redis.keyPrefix", run);
+        values.put("gateway.host", "127.0.0.1");
+        values.put("gateway.port", "0");
+        values.put("gateway.instances", "2");
+        values.put("gateway.apiKeys", KEY_A + "=tenant-a," + KEY_B + "=tenant-b");
+        values.put("jobs.types", "demo.sleep,demo.echo,demo.fail,test.count");
+        values.put("jobs.publishGrace", "2s");
+        values.put("worker.concurrency", "16");
+        values.put("worker.leaseDuration", "3s");
+        values.put("worker.heartbeatInterval", "1s");
+        values.put("worker.retryBackoff", "200ms");
+        values.put("worker.schedulerInterval", "200ms");
+        values.put("worker.shutdownGrace", "5s");
+        tweaks.apply(values);
+        observer = JobStores.redis(RedisStoreConfig.from(settings()));
+        closeables.add(observer);
+    }
+
+    TestCluster() {
+        this(v -> v);
+    }
+
+    Settings settings() {
+        return Settings.of(values);
+    }
+
+    /** A store connection of the test's own, for assertions and direct manipulation. */
+    JobStore store() {
+        return observer;
+    }
+
+    KafkaTransportConfig kafkaConfig() {
+        return KafkaTransportConfig.from(settings());
+    }
+
+    /** Starts a gateway "process"; {@code publisherDecorator} may wrap its publisher (e.g. to delay it). */
+    ApiClient startGateway(UnaryOperator<JobPublisher> publisherDecorator) {
+        Settings settings = settings();
+        KafkaTransportConfig kafka = KafkaTransportConfig.from(settings);
+        GatewayConfig config = GatewayConfig.from(settings, JobDefaults.from(settings, new HashSet<>(kafka.queues())));
+        JobStore store = JobStores.redis(RedisStoreConfig.from(settings));
+        JobTransport transport = Transports.kafka(vertx, kafka);
+        closeables.add(store);
+        closeables.add(() -> await(transport.close()));
+        await(transport.start());
+        Gateway gateway = Gateway.create(
+                vertx,
+                config,
+                store,
+                publisherDecorator.apply(transport.publisher()),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry());
+        await(gateway.start());
+        gateways.add(gateway);
+        return new ApiClient("http://127.0.0.1:" + gateway.port(), KEY_A);
+    }
+
+    ApiClient startGateway() {
+        return startGateway(p -> p);
+    }
+
+    /** Starts a worker "process" consuming the queue {@code default}. */
+    Worker startWorker(HandlerRegistry handlers) {
+        Settings settings = settings();
+        KafkaTransportConfig kafka = KafkaTransportConfig.from(settings);
+        WorkerConfig config = WorkerConfig.from(settings);
+        JobStore store = JobStores.redis(RedisStoreConfig.from(settings));
+        JobTransport transport = Transports.kafka(vertx, kafka);
+        closeables.add(store);
+        closeables.add(() -> await(transport.close()));
+        await(transport.start());
+        var consumer = transport.consumer(
+                new ConsumerOptions(List.of("default"), kafka.groupId(), config.concurrency(), config.shutdownGrace()));
+        Worker worker = Worker.create(
+                config, store, transport.publisher(), consumer, handlers, Clock.systemUTC(), new SimpleMeterRegistry());
+        await(worker.start());
+        workers.add(worker);
+        return worker;
+    }
+
+    Worker startWorker() {
+        return startWorker(HandlerRegistry.builder().loadServices().build());
+    }
+
+    static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("operation did not complete: " + e, e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Gateway gateway : gateways) {
+            await(gateway.stop());
+        }
+        for (Worker worker : workers) {
+            try {
+                await(worker.stop());
+            } catch (AssertionError ignored) {
+                // a worker killed by the test is already stopped
+            }
+        }
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        await(vertx.close());
+    }
+}
