@@ -117,6 +117,11 @@ final class JobExecution {
             context.markCancelled();
             running.cancel(true);
         }
+        if (outcome instanceof Outcome.Succeeded) {
+            // The handler's last report may still be held back by the throttle; the finished job should show it
+            // (one more write, only for jobs that report progress).
+            writeProgress(attempt, context.takeProgress(System.nanoTime()));
+        }
         return outcome;
     }
 

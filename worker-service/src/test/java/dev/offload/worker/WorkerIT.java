@@ -122,7 +122,11 @@ class WorkerIT {
             assertThat(job.progress().percent()).isBetween(1, 99);
             assertThat(job.progress().message()).startsWith("slept ");
         });
-        assertThat(awaitState(id, JobState.SUCCEEDED).progress().percent()).isEqualTo(100);
+        Job finished = awaitState(id, JobState.SUCCEEDED);
+        assertThat(finished.progress().percent()).isEqualTo(100);
+        assertThat(finished.progress().message())
+                .as("the last report, even if the throttle held it back")
+                .isEqualTo("slept 4000 of 4000 ms");
     }
 
     @Test
