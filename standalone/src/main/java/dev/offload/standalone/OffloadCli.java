@@ -70,6 +70,8 @@ public final class OffloadCli {
             mixinStandardHelpOptions = true,
             description = "Gateway, worker, an embedded Kafka broker and an embedded file-backed store in one JVM.")
     static final class Standalone extends Common implements Callable<Integer> {
+        private static final OffloadNode.Roles STANDALONE_ROLES = new OffloadNode.Roles(true, true);
+
         @Option(names = "--port", defaultValue = "8080", description = "API port (default ${DEFAULT-VALUE})")
         int port;
 
@@ -85,7 +87,9 @@ public final class OffloadCli {
                 description = "where the broker and the store keep their files (default ${DEFAULT-VALUE})")
         Path dataDir;
 
-        @Option(names = "--api-key", description = "API key for tenant 'default' (default: generated and printed)")
+        @Option(
+                names = "--api-key",
+                description = "API key for tenant 'default', at least 16 characters (default: generated and printed)")
         String apiKey;
 
         @Option(
@@ -99,18 +103,21 @@ public final class OffloadCli {
             String key = apiKey != null ? apiKey : generatedKey();
             System.out.println("Starting Offload standalone (data in "
                     + dataDir.toAbsolutePath().normalize() + ")");
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), 0);
             Map<String, String> overrides = new LinkedHashMap<>();
             overrides.put("store.type", "embedded");
-            overrides.put("transport.kafka.bootstrapServers", broker.bootstrapServers());
             overrides.put("gateway.host", bind);
             overrides.put("gateway.port", Integer.toString(port));
             overrides.put("management.host", bind);
             overrides.put("management.port", Integer.toString(managementPort));
             overrides.put("gateway.apiKeys", key + "=default");
+            // Check the configuration before the broker spends seconds starting; its address is filled in after.
+            overrides.put("transport.kafka.bootstrapServers", "127.0.0.1:9092");
+            NodeConfig.read(settings(overrides), STANDALONE_ROLES);
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), 0);
+            overrides.put("transport.kafka.bootstrapServers", broker.bootstrapServers());
             OffloadNode node;
             try {
-                node = OffloadNode.start(settings(overrides), new OffloadNode.Roles(true, true), dataDir);
+                node = OffloadNode.start(settings(overrides), STANDALONE_ROLES, dataDir);
             } catch (RuntimeException e) {
                 broker.close();
                 throw e;
