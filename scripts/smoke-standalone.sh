@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Starts the standalone jar as the README says, submits a demo job with curl, long-polls it to success, checks a
+# restart still shows it, and stops the process with SIGTERM. Exits non-zero on any deviation.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f standalone/target/offload.jar ] || ./mvnw -B -q -DskipTests package
+
+data=$(mktemp -d)
+key="smoke-test-key-0123456789"
+port=18080 mport=19090
+log=$data/offload.log
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; }
+trap cleanup EXIT
+
+start() {
+  java -jar standalone/target/offload.jar standalone --port $port --management-port $mport \
+    --data-dir "$data/state" --api-key "$key" >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 90); do
+    curl -fsS "http://127.0.0.1:$mport/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$log"; echo "standalone exited during start-up" >&2; exit 1; }
+    sleep 1
+  done
+  cat "$log"; echo "standalone did not become ready in 90 s" >&2; exit 1
+}
+stop() {
+  kill -TERM "$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || { pid=""; return 0; }; sleep 1; done
+  echo "standalone did not stop within 60 s of SIGTERM" >&2; exit 1
+}
+
+start
+submit=$(curl -fsS -X POST "http://127.0.0.1:$port/v1/jobs" -H "Authorization: Bearer $key" \
+  -H 'Content-Type: application/json' -d '{"type":"demo.sleep","payload":{"ms":500}}')
+id=$(printf '%s' "$submit" | sed -E 's/.*"id":"([0-9A-Z]{26})".*/\1/')
+echo "submitted job $id"
+final=$(curl -fsS "http://127.0.0.1:$port/v1/jobs/$id?wait=20" -H "Authorization: Bearer $key")
+for _ in $(seq 1 20); do
+  case "$final" in *'"state":"succeeded"'*) break ;; esac
+  final=$(curl -fsS "http://127.0.0.1:$port/v1/jobs/$id?wait=5" -H "Authorization: Bearer $key")
+done
+case "$final" in *'"state":"succeeded"'*) echo "job $id succeeded: $final" ;; *) cat "$log"; echo "job did not succeed: $final" >&2; exit 1 ;; esac
+stop
+
+start
+again=$(curl -fsS "http://127.0.0.1:$port/v1/jobs/$id" -H "Authorization: Bearer $key")
+case "$again" in *'"state":"succeeded"'*) echo "after a restart the job is still there: succeeded" ;; *) echo "job lost after restart: $again" >&2; exit 1 ;; esac
+stop
+echo "smoke: 1 passed, 0 failed"
