@@ -9,6 +9,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -39,7 +40,10 @@ public final class RedisStoreFactory {
                 .socketTimeoutMillis(timeoutMillis)
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
-                .clientName("offload-store");
+                .clientName("offload-store")
+                // The scripts' replies are read as RESP2 shapes; pinning it also skips a HELLO round trip per
+                // connection.
+                .protocol(RedisProtocol.RESP2);
         if (JedisURIHelper.isRedisSSLScheme(uri)) {
             builder.sslOptions(SslOptions.defaults()); // rediss://: TLS with the JVM's trust store
         }
