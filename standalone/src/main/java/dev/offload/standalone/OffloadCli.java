@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code offload} command: {@code standalone} (everything in one JVM, zero setup), {@code gateway} and
- * {@code worker} (separate processes against external Kafka and Redis), and {@code config-reference}.
+ * {@code worker} (separate processes against external Kafka and Redis), {@code kafka} (a local broker process) and
+ * {@code config-reference}.
  */
 @Command(
         name = "offload",
@@ -28,6 +29,7 @@ import picocli.CommandLine.Option;
             OffloadCli.Standalone.class,
             OffloadCli.GatewayRole.class,
             OffloadCli.WorkerRole.class,
+            OffloadCli.KafkaCommand.class,
             OffloadCli.ConfigReferenceCommand.class
         })
 public final class OffloadCli {
@@ -176,6 +178,31 @@ public final class OffloadCli {
             OffloadNode node = OffloadNode.start(settings(Map.of()), new OffloadNode.Roles(false, true), null);
             runUntilTerminated(node::close);
             System.out.println("Offload worker running, management on port " + node.managementPort());
+            awaitTermination();
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "kafka",
+            mixinStandardHelpOptions = true,
+            description = "A single-node Kafka broker (KRaft) as its own process, for local distributed setups and"
+                    + " benchmarks: the same broker standalone mode embeds. Not for production.")
+    static final class KafkaCommand implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "9092", description = "listener port (default ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(
+                names = "--data-dir",
+                defaultValue = "./data/kafka",
+                description = "log directory (default ${DEFAULT-VALUE})")
+        Path dataDir;
+
+        @Override
+        public Integer call() {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, port);
+            runUntilTerminated(broker::close);
+            System.out.println("Kafka broker listening on " + broker.bootstrapServers());
             awaitTermination();
             return 0;
         }
