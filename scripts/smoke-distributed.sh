@@ -4,6 +4,7 @@
 # that every one succeeds, then stops everything with SIGTERM. Needs Redis on 127.0.0.1:6379 (or OFFLOAD_STORE_REDIS_URI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 [ -f standalone/target/offload.jar ] || ./mvnw -B -q -DskipTests package
 
 jobs_to_submit=${1:-200}
@@ -39,15 +40,6 @@ launch() { # name, then arguments for offload.jar, with extra environment variab
   env "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
 }
-ready() { # management port, process name, pid
-  for _ in $(seq 1 90); do
-    curl -fsS "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1 && return 0
-    kill -0 "$3" 2>/dev/null || { cat "$work/$2.log"; echo "$2 exited during start-up" >&2; exit 1; }
-    sleep 1
-  done
-  cat "$work/$2.log"; echo "$2 did not become ready in 90 s" >&2; exit 1
-}
-
 jar=(java -jar standalone/target/offload.jar)
 launch kafka "${jar[@]}" kafka --port 19092 --data-dir "$work/kafka"
 for _ in $(seq 1 60); do grep -q "Kafka broker listening" "$work/kafka.log" && break; sleep 1; done
@@ -60,8 +52,10 @@ for i in 1 2; do
   launch "worker-$i" OFFLOAD_MANAGEMENT_PORT=$((19192 + i)) "${jar[@]}" worker --config "$work/offload.yaml"
   pid_of[worker-$i]=${pids[-1]}
 done
-ready 19191 gateway-1 "${pid_of[gateway-1]}"; ready 19192 gateway-2 "${pid_of[gateway-2]}"
-ready 19193 worker-1 "${pid_of[worker-1]}"; ready 19194 worker-2 "${pid_of[worker-2]}"
+for i in 1 2; do
+  await_ready $((19190 + i)) "${pid_of[gateway-$i]}" "$work/gateway-$i.log" "gateway-$i"
+  await_ready $((19192 + i)) "${pid_of[worker-$i]}" "$work/worker-$i.log" "worker-$i"
+done
 echo "kafka, 2 gateways and 2 workers are ready; submitting $jobs_to_submit jobs"
 
 ids=()
@@ -86,11 +80,8 @@ for i in "${!ids[@]}"; do
   esac
 done
 
-for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-for p in "${pids[@]}"; do
-  for _ in $(seq 1 60); do kill -0 "$p" 2>/dev/null || break; sleep 1; done
-  kill -0 "$p" 2>/dev/null && { echo "process $p did not stop within 60 s of SIGTERM" >&2; failed=$((failed + 1)); }
-done
+# Gateways and workers first (workers commit their offsets on the way out), the broker last.
+for ((n = ${#pids[@]} - 1; n >= 0; n--)); do stop_gracefully "${pids[$n]}" "process ${pids[$n]}" || failed=$((failed + 1)); done
 pids=()
 if [ "$failed" -ne 0 ]; then
   tail -n 30 "$work"/*.log

@@ -3,6 +3,7 @@
 # restart still shows it, and stops the process with SIGTERM. Exits non-zero on any deviation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 [ -f standalone/target/offload.jar ] || ./mvnw -B -q -DskipTests package
 
 data=$(mktemp -d)
@@ -17,17 +18,11 @@ start() {
   java -jar standalone/target/offload.jar standalone --port $port --management-port $mport \
     --data-dir "$data/state" --api-key "$key" >"$log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 90); do
-    curl -fsS "http://127.0.0.1:$mport/health/ready" >/dev/null 2>&1 && return 0
-    kill -0 "$pid" 2>/dev/null || { cat "$log"; echo "standalone exited during start-up" >&2; exit 1; }
-    sleep 1
-  done
-  cat "$log"; echo "standalone did not become ready in 90 s" >&2; exit 1
+  await_ready $mport "$pid" "$log" standalone
 }
 stop() {
-  kill -TERM "$pid"
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || { pid=""; return 0; }; sleep 1; done
-  echo "standalone did not stop within 60 s of SIGTERM" >&2; exit 1
+  stop_gracefully "$pid" standalone || exit 1
+  pid=""
 }
 
 start

@@ -28,7 +28,8 @@ public final class Gateway {
     private final AtomicInteger port = new AtomicInteger();
     private String deploymentId;
 
-    private Gateway(
+    /** A gateway over the given store and publisher; nothing listens until {@link #start()}. */
+    public Gateway(
             Vertx vertx,
             GatewayConfig config,
             JobStore store,
@@ -37,19 +38,9 @@ public final class Gateway {
             MeterRegistry meters) {
         this.vertx = vertx;
         this.config = config;
-        this.jobs = JobRoutes.create(vertx, config, store, publisher, clock, meters);
+        this.jobs = new JobRoutes(vertx, config, store, publisher, clock, meters);
         this.auth = new ApiKeyAuthenticator(config.apiKeys());
         this.httpMetrics = new HttpMetrics(meters);
-    }
-
-    public static Gateway create(
-            Vertx vertx,
-            GatewayConfig config,
-            JobStore store,
-            JobPublisher publisher,
-            Clock clock,
-            MeterRegistry meters) {
-        return new Gateway(vertx, config, store, publisher, clock, meters);
     }
 
     /** Deploys the HTTP verticles; completes when the port is bound. */

@@ -102,7 +102,7 @@ final class OffloadNode implements AutoCloseable {
             await(transport.start(), "connect to Kafka at " + kafka.bootstrapServers());
             Gateway gateway = null;
             if (roles.gateway()) {
-                gateway = Gateway.create(vertx, gatewayConfig, store, transport.publisher(), clock, meters);
+                gateway = new Gateway(vertx, gatewayConfig, store, transport.publisher(), clock, meters);
                 await(gateway.start(), "listen on " + gatewayConfig.host() + ":" + gatewayConfig.port());
             }
             Worker worker = null;

@@ -99,7 +99,7 @@ final class TestCluster implements AutoCloseable {
         closeables.add(store);
         closeables.add(() -> await(transport.close()));
         await(transport.start());
-        Gateway gateway = Gateway.create(
+        Gateway gateway = new Gateway(
                 vertx,
                 config,
                 store,

@@ -55,7 +55,8 @@ public final class JobRoutes {
     private final Clock clock;
     private final JobMetrics metrics;
 
-    private JobRoutes(
+    /** The routes of one gateway process; share one instance among its verticles. */
+    public JobRoutes(
             Vertx vertx,
             GatewayConfig config,
             JobStore store,
@@ -69,17 +70,6 @@ public final class JobRoutes {
         this.reader = new SubmissionReader(config.jobs());
         this.clock = clock;
         this.metrics = new JobMetrics(meters, watchers::size);
-    }
-
-    /** The routes of one gateway process; share one instance among its verticles. */
-    public static JobRoutes create(
-            Vertx vertx,
-            GatewayConfig config,
-            JobStore store,
-            JobPublisher publisher,
-            Clock clock,
-            MeterRegistry meters) {
-        return new JobRoutes(vertx, config, store, publisher, clock, meters);
     }
 
     /** Mounts the routes on a verticle's router, behind API-key authentication. */

@@ -1,0 +1,21 @@
+# Shell helpers shared by the scripts that start Offload processes. Source it: . "$(dirname "$0")/lib.sh"
+
+# await_ready MANAGEMENT_PORT PID LOGFILE NAME: wait up to 90 s for /health/ready; fail early if the process died.
+await_ready() {
+  local port=$1 pid=$2 log=$3 name=$4
+  for _ in $(seq 1 90); do
+    curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$log"; echo "$name exited during start-up" >&2; exit 1; }
+    sleep 1
+  done
+  cat "$log"; echo "$name did not become ready in 90 s" >&2; exit 1
+}
+
+# stop_gracefully PID NAME: SIGTERM, then wait up to 60 s for a clean exit; returns 1 if it is still running.
+stop_gracefully() {
+  local pid=$1 name=$2
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 1; done
+  echo "$name did not stop within 60 s of SIGTERM" >&2
+  return 1
+}
