@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.offload.config.Settings;
 import dev.offload.kafka.embedded.EmbeddedKafkaBroker;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +60,38 @@ class StandaloneNodeIT {
                                 assertThat(api.get("/v1/jobs/" + id).state()).isEqualTo("succeeded"));
                 assertThat(api.get("/v1/jobs/" + id + "/result").json().asInt()).isEqualTo(7);
             }
+        }
+    }
+
+    @Test
+    void readinessReportsTheBrokerDownWhileItIsAwayAndUpWhenItIsBack() throws Exception {
+        Path data = Files.createTempDirectory("offload-readiness");
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), port);
+        try (OffloadNode node = start(data, broker)) {
+            ApiClient management = new ApiClient("http://127.0.0.1:" + node.managementPort(), null);
+            assertThat(management.get("/health/ready").status()).isEqualTo(200);
+
+            broker.close();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                ApiClient.Response ready = management.get("/health/ready");
+                assertThat(ready.status()).isEqualTo(503);
+                assertThat(ready.json().at("/checks/broker/status").asText()).isEqualTo("DOWN");
+                assertThat(ready.json().at("/checks/store/status").asText()).isEqualTo("UP");
+            });
+            assertThat(management.get("/health/live").status())
+                    .as("liveness does not depend on the broker: restarting the process would not help")
+                    .isEqualTo(200);
+
+            broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), port);
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() ->
+                            assertThat(management.get("/health/ready").status()).isEqualTo(200));
+        } finally {
+            broker.close();
         }
     }
 
