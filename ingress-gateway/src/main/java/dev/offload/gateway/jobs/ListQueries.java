@@ -7,6 +7,7 @@ import dev.offload.gateway.http.ErrorCode;
 import dev.offload.model.JobState;
 import dev.offload.store.JobPage;
 import dev.offload.store.JobQuery;
+import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,12 @@ final class ListQueries {
     private ListQueries() {}
 
     static JobQuery parse(RoutingContext ctx) {
-        String state = ctx.request().getParam("state");
+        return parse(ctx.request().params());
+    }
+
+    /** The query the parameters ask for, or a 400 that names the invalid parameter. */
+    static JobQuery parse(MultiMap params) {
+        String state = params.get("state");
         JobState parsedState = null;
         if (state != null) {
             try {
@@ -29,7 +35,7 @@ final class ListQueries {
             }
         }
         int limit = DEFAULT_LIMIT;
-        String limitText = ctx.request().getParam("limit");
+        String limitText = params.get("limit");
         if (limitText != null) {
             try {
                 limit = Integer.parseInt(limitText);
@@ -40,12 +46,7 @@ final class ListQueries {
                 throw invalid("limit", "limit must be a whole number from 1 to " + JobQuery.MAX_LIMIT);
             }
         }
-        return new JobQuery(
-                parsedState,
-                ctx.request().getParam("type"),
-                ctx.request().getParam("queue"),
-                limit,
-                ctx.request().getParam("cursor"));
+        return new JobQuery(parsedState, params.get("type"), params.get("queue"), limit, params.get("cursor"));
     }
 
     static void respond(RoutingContext ctx, JobPage page, JobQuery query) {
