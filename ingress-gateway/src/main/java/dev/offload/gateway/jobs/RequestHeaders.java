@@ -11,9 +11,18 @@ import java.util.regex.Pattern;
 
 /** Parsing of the request headers the job API honours. Stateless and thread-safe. */
 final class RequestHeaders {
-    private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}");
+    /**
+     * W3C trace context: version 00 exactly; a later version (not ff) may append fields after the flags, which a
+     * version-00 receiver ignores while still continuing the trace.
+     */
+    private static final Pattern TRACEPARENT =
+            Pattern.compile("(?:00|(?!ff)([0-9a-f]{2}))-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})((?:-.*)?)");
+
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z:/-]{1,255}");
-    private static final Pattern SF_STRING = Pattern.compile("\"([\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,255})\"");
+    private static final Pattern SF_STRING =
+            Pattern.compile("\"((?:[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]|\\\\[\"\\\\]){1,255})\"");
+    private static final Pattern SF_ESCAPE = Pattern.compile("\\\\([\"\\\\])");
+    private static final Pattern BWS_EQUALS = Pattern.compile("\\s*=\\s*");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private RequestHeaders() {}
@@ -29,7 +38,7 @@ final class RequestHeaders {
         String value = header.trim();
         var quoted = SF_STRING.matcher(value);
         if (quoted.matches()) {
-            return quoted.group(1);
+            return SF_ESCAPE.matcher(quoted.group(1)).replaceAll("$1");
         }
         if (TOKEN.matcher(value).matches()) {
             return value;
@@ -47,8 +56,12 @@ final class RequestHeaders {
     static String traceparent(String header) {
         if (header != null) {
             var m = TRACEPARENT.matcher(header.trim());
-            if (m.matches() && !m.group(1).matches("0+") && !m.group(2).matches("0+")) {
-                return header.trim();
+            boolean laterVersion = m.matches() && m.group(1) != null;
+            if (m.matches()
+                    && (laterVersion || m.group(5).isEmpty())
+                    && !m.group(2).matches("0+")
+                    && !m.group(3).matches("0+")) {
+                return laterVersion ? "00-" + m.group(2) + "-" + m.group(3) + "-" + m.group(4) : header.trim();
             }
         }
         byte[] trace = new byte[16];
@@ -73,6 +86,7 @@ final class RequestHeaders {
                 if (semi >= 0) {
                     p = p.substring(0, semi).trim();
                 }
+                p = BWS_EQUALS.matcher(p).replaceFirst("="); // RFC 7240 allows "wait = 5"
                 if (p.equalsIgnoreCase("respond-async")) {
                     async = true;
                 } else if (p.regionMatches(true, 0, "wait=", 0, 5)) {
