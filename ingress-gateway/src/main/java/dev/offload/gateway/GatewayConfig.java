@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The gateway's configuration. Immutable; build it with {@link #from(Settings)} at start-up.
+ * The gateway's configuration. Immutable; build it with {@link #from(Settings, JobDefaults)} at start-up.
  *
  * @param host the address the API binds to
  * @param port the API port
@@ -17,6 +17,8 @@ import java.util.Set;
  * @param maxBodySize the largest request body accepted, in bytes
  * @param apiKeys API key to tenant
  * @param maxWait the cap on {@code Prefer: wait} and {@code ?wait}
+ * @param maxStoreCalls the store calls kept in flight before requests are refused with 503
+ * @param maxWaitingRequests the long-polls held before further ones are answered at once
  * @param jobs the defaults and limits for submitted jobs
  */
 public record GatewayConfig(
@@ -26,6 +28,8 @@ public record GatewayConfig(
         long maxBodySize,
         Map<String, String> apiKeys,
         Duration maxWait,
+        int maxStoreCalls,
+        int maxWaitingRequests,
         JobDefaults jobs) {
 
     private static final String GROUP = "Gateway";
@@ -52,6 +56,18 @@ public record GatewayConfig(
             .doc("Cap on how long `Prefer: wait=N` and `?wait=N` hold a request.")
             .duration(Duration.ofSeconds(60), Duration.ZERO, Duration.ofMinutes(5));
 
+    public static final ConfigKey<Integer> MAX_STORE_CALLS = ConfigKey.in(GROUP, "gateway.maxStoreCalls")
+            .rare()
+            .doc("Store calls one gateway process keeps in flight (each on a virtual thread, waiting for one of"
+                    + " store.redis.poolSize connections). Beyond it, requests get 503 with Retry-After at once"
+                    + " instead of queueing without bound.")
+            .integer(4096, 1, 1_000_000);
+    public static final ConfigKey<Integer> MAX_WAITING_REQUESTS = ConfigKey.in(GROUP, "gateway.maxWaitingRequests")
+            .rare()
+            .doc("Long-polls (`?wait=N`, `Prefer: wait=N`) one gateway process holds at once. Beyond it, a request"
+                    + " that asks to wait is answered at once with the current document, as if the wait had ended.")
+            .integer(50_000, 0, 10_000_000);
+
     public GatewayConfig {
         Objects.requireNonNull(host, "gateway.host");
         apiKeys = Map.copyOf(apiKeys);
@@ -60,7 +76,7 @@ public record GatewayConfig(
     }
 
     public static List<ConfigKey<?>> keys() {
-        return List.of(HOST, PORT, API_KEYS, INSTANCES, MAX_BODY_SIZE, MAX_WAIT);
+        return List.of(HOST, PORT, API_KEYS, INSTANCES, MAX_BODY_SIZE, MAX_WAIT, MAX_STORE_CALLS, MAX_WAITING_REQUESTS);
     }
 
     /**
@@ -83,17 +99,9 @@ public record GatewayConfig(
                 settings.get(MAX_BODY_SIZE),
                 keys,
                 settings.get(MAX_WAIT),
+                settings.get(MAX_STORE_CALLS),
+                settings.get(MAX_WAITING_REQUESTS),
                 jobs);
-    }
-
-    /** The same configuration with other API keys (standalone mode adds its generated key). */
-    public GatewayConfig withApiKeys(Map<String, String> keys) {
-        return new GatewayConfig(host, port, instances, maxBodySize, keys, maxWait, jobs);
-    }
-
-    /** The same configuration bound to another address and port. */
-    public GatewayConfig withAddress(String newHost, int newPort) {
-        return new GatewayConfig(newHost, newPort, instances, maxBodySize, apiKeys, maxWait, jobs);
     }
 
     /** Queues that exist, for validating submissions; the transport configuration declares them. */

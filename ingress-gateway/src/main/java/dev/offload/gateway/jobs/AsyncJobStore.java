@@ -9,30 +9,55 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
  * Runs blocking {@link JobStore} calls off the event loop. Jedis blocks its thread for each round trip, so every call
  * gets its own virtual thread: thousands of concurrent requests cost no platform threads, and the Jedis pool bounds
  * the connections. Results come back on the caller's Vert.x context. A store that cannot be reached becomes a 503.
- * Thread-safe.
+ * Calls in flight are bounded ({@code gateway.maxStoreCalls}): beyond the bound a call fails at once with 503, so a
+ * slow store cannot make requests pile up without limit. Thread-safe.
  */
 final class AsyncJobStore implements AutoCloseable {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+    private static final Duration OVERLOADED_RETRY_AFTER = Duration.ofSeconds(1);
     private final Vertx vertx;
     private final JobStore store;
+    private final Semaphore permits;
+    private final int maxCalls;
     private final ExecutorService virtualThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("offload-store-", 0).factory());
 
-    AsyncJobStore(Vertx vertx, JobStore store) {
+    AsyncJobStore(Vertx vertx, JobStore store, int maxCalls) {
         this.vertx = vertx;
         this.store = store;
+        this.maxCalls = maxCalls;
+        this.permits = new Semaphore(maxCalls);
     }
 
     /** Applies {@code call} to the store on a virtual thread; completes on the current context. */
     <T> Future<T> call(Function<JobStore, T> call) {
-        CompletableFuture<T> result = CompletableFuture.supplyAsync(() -> call.apply(store), virtualThreads);
+        if (!permits.tryAcquire()) {
+            return Future.failedFuture(ApiException.unavailable(
+                    "this gateway has " + maxCalls + " store calls in flight (gateway.maxStoreCalls); retry shortly",
+                    OVERLOADED_RETRY_AFTER));
+        }
+        CompletableFuture<T> result = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return call.apply(store);
+                    } finally {
+                        permits.release();
+                    }
+                },
+                virtualThreads);
         return Future.fromCompletionStage(result, vertx.getOrCreateContext()).recover(AsyncJobStore::translate);
+    }
+
+    /** Store calls in flight now, for the metrics gauge. */
+    int inFlight() {
+        return maxCalls - permits.availablePermits();
     }
 
     private static <T> Future<T> translate(Throwable failure) {

@@ -11,10 +11,14 @@ import java.util.function.IntSupplier;
 final class JobMetrics {
     private final MeterRegistry meters;
 
-    JobMetrics(MeterRegistry meters, IntSupplier waiting) {
+    JobMetrics(MeterRegistry meters, IntSupplier waiting, IntSupplier storeCalls) {
         this.meters = meters;
         Gauge.builder("offload.gateway.waiting.requests", waiting::getAsInt)
-                .description("Requests held open by long-polls and Prefer: wait")
+                .description(
+                        "Requests held open by long-polls and Prefer: wait (bounded by gateway.maxWaitingRequests)")
+                .register(meters);
+        Gauge.builder("offload.gateway.store.calls", storeCalls::getAsInt)
+                .description("Store calls in flight (bounded by gateway.maxStoreCalls)")
                 .register(meters);
     }
 

@@ -64,12 +64,12 @@ public final class JobRoutes {
             Clock clock,
             MeterRegistry meters) {
         this.config = config;
-        this.store = new AsyncJobStore(vertx, store);
+        this.store = new AsyncJobStore(vertx, store, config.maxStoreCalls());
         this.publisher = publisher;
-        this.watchers = new JobWatchers(vertx, store);
+        this.watchers = new JobWatchers(vertx, store, config.maxWaitingRequests());
         this.reader = new SubmissionReader(config.jobs());
         this.clock = clock;
-        this.metrics = new JobMetrics(meters, watchers::size);
+        this.metrics = new JobMetrics(meters, watchers::size, this.store::inFlight);
     }
 
     /** Mounts the routes on a verticle's router, behind API-key authentication. */

@@ -11,21 +11,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
  * Wakes long-polls ({@code ?wait=N}, {@code Prefer: wait=N}) when their job changes, on every gateway replica: one
  * store subscription per process feeds all waiters, which are indexed by job id so an event costs a map lookup.
- * Waiters are bounded by their timeout; a waiter is removed when it fires or times out. Thread-safe: events arrive
- * on the store's thread and each waiter is completed on its own Vert.x context.
+ * Waiters are bounded in time by their timeout and in number by {@code gateway.maxWaitingRequests}: past the bound a
+ * watch ends at once, as if it had timed out. A waiter is removed when it fires or times out. Thread-safe: events
+ * arrive on the store's thread and each waiter is completed on its own Vert.x context.
  */
 final class JobWatchers implements AutoCloseable {
     private final Vertx vertx;
     private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
+    private final AtomicInteger count = new AtomicInteger();
+    private final int maxWaiters;
     private final JobStore.Subscription subscription;
 
-    JobWatchers(Vertx vertx, JobStore store) {
+    JobWatchers(Vertx vertx, JobStore store, int maxWaiters) {
         this.vertx = vertx;
+        this.maxWaiters = maxWaiters;
         this.subscription = store.subscribe(this::dispatch);
     }
 
@@ -35,6 +40,10 @@ final class JobWatchers implements AutoCloseable {
      * change can slip between the read and the wait.
      */
     Watch watch(String jobId, Predicate<JobEvent> condition, Duration timeout) {
+        if (count.incrementAndGet() > maxWaiters) {
+            count.decrementAndGet();
+            return new Watch(Future.succeededFuture(null), () -> {});
+        }
         Context context = vertx.getOrCreateContext();
         Promise<JobEvent> promise = Promise.promise();
         Waiter waiter = new Waiter(condition, context, promise);
@@ -43,6 +52,7 @@ final class JobWatchers implements AutoCloseable {
         Future<JobEvent> future = promise.future().eventually(() -> {
             vertx.cancelTimer(timer);
             remove(jobId, waiter);
+            count.decrementAndGet();
             return Future.succeededFuture();
         });
         return new Watch(future, () -> context.runOnContext(v -> promise.tryComplete(null)));
@@ -77,7 +87,7 @@ final class JobWatchers implements AutoCloseable {
 
     /** Number of waiting requests, for the metrics gauge. */
     int size() {
-        return waiters.values().stream().mapToInt(List::size).sum();
+        return count.get();
     }
 
     @Override
