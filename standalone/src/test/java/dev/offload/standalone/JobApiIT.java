@@ -213,6 +213,20 @@ class JobApiIT {
     }
 
     @Test
+    void acceptedJobIsRecordedAsPublishedSoTheSchedulerNeverSendsItAgain() {
+        ApiClient.Response accepted = api.submit("{\"type\":\"demo.echo\",\"queue\":\"parked\"}");
+
+        assertThat(accepted.status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cluster.store().find(accepted.id()).orElseThrow().published());
+        // Past jobs.publishGrace (2 s here) and many scheduler passes (200 ms): still the one record on the topic.
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> TopicRecords.count(cluster.kafkaConfig(), "parked", accepted.id()) == 1);
+    }
+
+    @Test
     void sameIdempotencyKeyWithADifferentBodyIsRefused() {
         api.submit("{\"type\":\"demo.echo\",\"queue\":\"parked\",\"payload\":1}", "Idempotency-Key", "k-422");
 

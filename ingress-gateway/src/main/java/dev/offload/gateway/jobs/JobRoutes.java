@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The job API ({@code /v1/jobs}, design §3). Handlers run on event loops; store calls go through
@@ -45,6 +47,7 @@ import java.util.function.Predicate;
  */
 public final class JobRoutes {
     public static final String PATH = "/v1/jobs";
+    private static final Logger LOG = LoggerFactory.getLogger(JobRoutes.class);
     private static final Duration RETRY_AFTER_UNAVAILABLE = Duration.ofSeconds(5);
 
     private final GatewayConfig config;
@@ -143,11 +146,24 @@ public final class JobRoutes {
             metrics.submitted(job);
             return Future.succeededFuture(job); // scheduled: the scheduler publishes it when due
         }
-        return publisher
-                .publish(JobEnvelope.of(job, clock.instant()))
-                .recover(failure -> abandon(job, failure))
-                .compose(published -> store.call(s -> markPublished(s, job)))
-                .onSuccess(metrics::submitted);
+        Future<Void> published =
+                publisher.publish(JobEnvelope.of(job, clock.instant())).recover(failure -> abandon(job, failure));
+        if (job.spec().idempotencyKey() != null) {
+            // A repeat of this request reads the flag to tell "accepted" from "still being accepted" (409), so the
+            // 202 waits for it.
+            return published
+                    .compose(ok -> store.call(s -> markPublished(s, job)))
+                    .onSuccess(metrics::submitted);
+        }
+        // Nobody but the scheduler reads the flag of a job without an Idempotency-Key, so the 202 need not wait for
+        // it: one store round trip less per submission. If the write is lost, the scheduler publishes the job again
+        // after jobs.publishGrace, and the duplicate message finds the job claimed or finished (a lost CAS).
+        return published.map(ok -> {
+            store.call(s -> markPublished(s, job))
+                    .onFailure(e -> LOG.warn("job {}: could not record its publication: {}", job.id(), e.toString()));
+            metrics.submitted(job);
+            return job;
+        });
     }
 
     private Future<Void> abandon(Job job, Throwable failure) {
