@@ -1,5 +1,6 @@
 package dev.offload.transport.rabbitmq;
 
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.offload.transport.ConsumerOptions;
 import dev.offload.transport.JobConsumer;
@@ -31,6 +32,8 @@ final class RabbitMqJobTransport implements JobTransport {
     private final ConnectionFactory factory;
     private final ExecutorService blocking = RabbitMqClients.blockingCalls("offload-rabbitmq-");
     private final RabbitMqJobPublisher publisher;
+    /** Kept open: the client's topology recovery re-declares the topology on it after a reconnect. */
+    private volatile Channel topology;
 
     RabbitMqJobTransport(Vertx vertx, RabbitMqTransportConfig config) {
         this.vertx = vertx;
@@ -43,7 +46,12 @@ final class RabbitMqJobTransport implements JobTransport {
     public Future<Void> start() {
         CompletableFuture<Void> declared = CompletableFuture.runAsync(
                         () -> {
-                            Topology.declare(publisher.connection(), config);
+                            Channel opened = Topology.declare(publisher.connection(), config);
+                            Channel before = topology;
+                            topology = opened;
+                            if (before != null) {
+                                closeQuietly(before);
+                            }
                             LOG.info(
                                     "RabbitMQ topology declared on {}: exchange '{}', queues {}",
                                     config.displayUri(),
@@ -86,10 +94,21 @@ final class RabbitMqJobTransport implements JobTransport {
 
     @Override
     public Future<Void> close() {
+        // Closing the publisher's connection closes the topology channel too.
         return publisher.close().eventually(() -> {
             blocking.shutdown();
             return Future.succeededFuture();
         });
+    }
+
+    private static void closeQuietly(Channel channel) {
+        try {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+        } catch (java.io.IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            LOG.debug("closing the topology channel failed", e);
+        }
     }
 
     /** Completes on the caller's Vert.x context if there is one (see {@link JobTransport}). */

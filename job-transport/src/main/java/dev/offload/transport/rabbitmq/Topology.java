@@ -31,28 +31,62 @@ final class Topology {
 
     private Topology() {}
 
-    static void declare(Connection connection, RabbitMqTransportConfig config) {
+    /**
+     * Declares everything on one channel, which the caller keeps open: the client's topology recovery re-declares
+     * recorded entities on the channel that declared them, so a closed channel would make recovery fail.
+     *
+     * @return the open channel
+     */
+    static Channel declare(Connection connection, RabbitMqTransportConfig config) {
+        Channel channel;
+        try {
+            channel = connection.createChannel();
+        } catch (IOException e) {
+            throw new TransportUnavailableException(
+                    "RabbitMQ at " + config.displayUri() + " did not open a channel: " + RabbitMqClients.describe(e),
+                    e);
+        }
+        try {
+            declareAll(channel, config);
+            return channel;
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Channel channel) {
+        try {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+        } catch (IOException | TimeoutException | RuntimeException ignored) {
+            // failing anyway
+        }
+    }
+
+    private static void declareAll(Channel channel, RabbitMqTransportConfig config) {
         declare(
-                connection,
+                channel,
                 config,
                 "exchange '" + config.exchange() + "'",
                 "a durable direct exchange",
                 ch -> ch.exchangeDeclare(config.exchange(), BuiltinExchangeType.DIRECT, true));
         declare(
-                connection,
+                channel,
                 config,
                 "exchange '" + config.deadLetterExchange() + "'",
                 "a durable direct exchange",
                 ch -> ch.exchangeDeclare(config.deadLetterExchange(), BuiltinExchangeType.DIRECT, true));
         for (String queue : config.queues()) {
             String dlq = config.deadLetterQueueName(queue);
-            declare(connection, config, "queue '" + dlq + "'", "a durable quorum queue", ch -> {
+            declare(channel, config, "queue '" + dlq + "'", "a durable quorum queue", ch -> {
                 ch.queueDeclare(dlq, true, false, false, Map.of("x-queue-type", "quorum"));
                 ch.queueBind(dlq, config.deadLetterExchange(), queue);
             });
             String name = config.queueName(queue);
             Map<String, Object> arguments = arguments(config, queue);
-            declare(connection, config, "queue '" + name + "'", "a durable queue with " + arguments, ch -> {
+            declare(channel, config, "queue '" + name + "'", "a durable queue with " + arguments, ch -> {
                 ch.queueDeclare(name, true, false, false, arguments);
                 ch.queueBind(name, config.exchange(), queue);
             });
@@ -92,16 +126,12 @@ final class Topology {
         void run(Channel channel) throws IOException;
     }
 
-    /** One declaration on a channel of its own: a refused declaration closes its channel. */
+    /** One declaration; a refused declaration closes the channel, and start-up fails. */
     private static void declare(
-            Connection connection,
-            RabbitMqTransportConfig config,
-            String what,
-            String wanted,
-            Declaration declaration) {
-        try (Channel channel = connection.createChannel()) {
+            Channel channel, RabbitMqTransportConfig config, String what, String wanted, Declaration declaration) {
+        try {
             declaration.run(channel);
-        } catch (IOException | TimeoutException | ShutdownSignalException e) {
+        } catch (IOException | ShutdownSignalException e) {
             ShutdownSignalException signal = signal(e);
             if (signal != null && !signal.isHardError() && signal.getReason() instanceof AMQP.Channel.Close close) {
                 if (close.getReplyCode() == PRECONDITION_FAILED) {
