@@ -61,7 +61,7 @@ public record KafkaTransportConfig(
             .string("offload-workers");
     public static final ConfigKey<List<String>> QUEUES = ConfigKey.in(GROUP, "transport.queues")
             .doc("The logical queues of this deployment (letters, digits, '.', '_' and '-'); a job names one of them."
-                    + " Each queue is one Kafka topic.")
+                    + " Each queue is one Kafka topic, unless transport.rabbitmq.queues puts it on RabbitMQ.")
             .list(List.of("default"));
 
     public KafkaTransportConfig {
@@ -125,6 +125,12 @@ public record KafkaTransportConfig(
     public KafkaTransportConfig withBootstrapServers(String servers) {
         return new KafkaTransportConfig(
                 servers, topicPrefix, partitions, replicationFactor, publishTimeout, groupId, queues);
+    }
+
+    /** A copy serving other queues, e.g. those of a deployment that are not on RabbitMQ. */
+    public KafkaTransportConfig withQueues(List<String> queues) {
+        return new KafkaTransportConfig(
+                bootstrapServers, topicPrefix, partitions, replicationFactor, publishTimeout, groupId, queues);
     }
 
     private static List<String> problems(

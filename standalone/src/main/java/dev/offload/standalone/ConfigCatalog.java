@@ -6,6 +6,7 @@ import dev.offload.gateway.JobDefaults;
 import dev.offload.store.JobTimings;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.transport.KafkaTransportConfig;
+import dev.offload.transport.RabbitMqTransportConfig;
 import dev.offload.worker.WorkerConfig;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +26,7 @@ final class ConfigCatalog {
         keys.addAll(JobTimings.keys());
         keys.addAll(RedisStoreConfig.keys());
         keys.addAll(KafkaTransportConfig.keys());
+        keys.addAll(RabbitMqTransportConfig.keys());
         Set<String> names = new HashSet<>();
         for (ConfigKey<?> key : keys) {
             if (!names.add(key.name())) {

@@ -5,6 +5,7 @@ import dev.offload.gateway.GatewayConfig;
 import dev.offload.gateway.JobDefaults;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.transport.KafkaTransportConfig;
+import dev.offload.transport.RabbitMqTransportConfig;
 import dev.offload.worker.WorkerConfig;
 import java.util.HashSet;
 
@@ -12,9 +13,19 @@ import java.util.HashSet;
 record NodeConfig(
         ProcessConfig process,
         KafkaTransportConfig kafka,
+        RabbitMqTransportConfig rabbitMq,
         GatewayConfig gateway,
         WorkerConfig worker,
         RedisStoreConfig redis) {
+
+    /** Where the queues run, for messages: {@code Kafka at host:port, RabbitMQ at amqp://…}. */
+    String brokers() {
+        boolean onKafka = !rabbitMq.queues().containsAll(kafka.queues());
+        boolean onRabbitMq = !rabbitMq.queues().isEmpty();
+        String kafkaText = "Kafka at " + kafka.bootstrapServers();
+        String rabbitText = "RabbitMQ at " + rabbitMq.displayUri();
+        return onKafka && onRabbitMq ? kafkaText + " and " + rabbitText : onRabbitMq ? rabbitText : kafkaText;
+    }
 
     /**
      * Reads every module's keys, then validates the lot.
@@ -24,6 +35,14 @@ record NodeConfig(
     static NodeConfig read(Settings settings, OffloadNode.Roles roles) {
         ProcessConfig process = ProcessConfig.from(settings);
         KafkaTransportConfig kafka = KafkaTransportConfig.from(settings);
+        RabbitMqTransportConfig rabbitMq = RabbitMqTransportConfig.from(settings);
+        for (String queue : rabbitMq.queues()) {
+            if (!kafka.queues().contains(queue)) {
+                settings.reject(RabbitMqTransportConfig.QUEUES.name() + " names '" + queue + "', which is not one of "
+                        + KafkaTransportConfig.QUEUES.name() + " " + kafka.queues()
+                        + ": add it there, or remove it here");
+            }
+        }
         JobDefaults jobs = JobDefaults.from(settings, new HashSet<>(kafka.queues()));
         GatewayConfig gateway = GatewayConfig.from(settings, jobs);
         WorkerConfig worker = WorkerConfig.from(settings);
@@ -33,6 +52,6 @@ record NodeConfig(
                     + GatewayConfig.API_KEYS.environmentVariable() + "=<key>=<tenant>`), or nobody can submit jobs");
         }
         settings.validate(ConfigCatalog.all());
-        return new NodeConfig(process, kafka, gateway, worker, redis);
+        return new NodeConfig(process, kafka, rabbitMq, gateway, worker, redis);
     }
 }

@@ -96,10 +96,11 @@ final class OffloadNode implements AutoCloseable {
         JobStore store = process.storeType().equals("embedded")
                 ? JobStores.embedded(new EmbeddedStoreConfig(dataDir.resolve("store")))
                 : JobStores.redis(config.redis());
-        JobTransport transport = Transports.kafka(vertx, kafka);
+        // Queues in transport.rabbitmq.queues run on RabbitMQ, the others on Kafka; an unused broker is not contacted.
+        JobTransport transport = Transports.configured(vertx, kafka, config.rabbitMq());
         Clock clock = Clock.systemUTC();
         try {
-            await(transport.start(), "connect to Kafka at " + kafka.bootstrapServers());
+            await(transport.start(), "connect to " + config.brokers());
             Gateway gateway = null;
             if (roles.gateway()) {
                 gateway = new Gateway(vertx, gatewayConfig, store, transport.publisher(), clock, meters);

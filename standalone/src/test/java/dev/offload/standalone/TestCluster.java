@@ -8,11 +8,13 @@ import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.testing.KafkaFixture;
+import dev.offload.testing.RabbitMqFixture;
 import dev.offload.testing.RedisFixture;
 import dev.offload.transport.ConsumerOptions;
 import dev.offload.transport.JobPublisher;
 import dev.offload.transport.JobTransport;
 import dev.offload.transport.KafkaTransportConfig;
+import dev.offload.transport.RabbitMqTransportConfig;
 import dev.offload.transport.Transports;
 import dev.offload.worker.HandlerRegistry;
 import dev.offload.worker.Worker;
@@ -33,7 +35,8 @@ import java.util.function.UnaryOperator;
 /**
  * Gateways and workers as separate "processes" (each with its own store connection and Kafka clients) sharing real
  * Redis and a real Kafka broker, isolated from other tests by a random key prefix, topic prefix and consumer group.
- * Workers consume the queue {@code default} only: jobs on {@code parked} stay queued, for tests that need that.
+ * Queues listed in {@code transport.rabbitmq.queues} (a tweak) run on a real RabbitMQ instead. Workers consume the
+ * queue {@code default} only unless told otherwise: jobs on {@code parked} stay queued, for tests that need that.
  */
 final class TestCluster implements AutoCloseable {
     static final String KEY_A = "test-key-tenant-a-000000001";
@@ -68,6 +71,12 @@ final class TestCluster implements AutoCloseable {
         values.put("worker.schedulerInterval", "200ms");
         values.put("worker.shutdownGrace", "5s");
         tweaks.apply(values);
+        if (!values.getOrDefault("transport.rabbitmq.queues", "").isBlank()) {
+            // Only tests that put a queue on RabbitMQ need one; the names are the run's own.
+            values.putIfAbsent("transport.rabbitmq.uri", RabbitMqFixture.uri());
+            values.putIfAbsent("transport.rabbitmq.exchange", run + ".jobs");
+            values.putIfAbsent("transport.rabbitmq.queuePrefix", run + ".jobs.");
+        }
         observer = JobStores.redis(RedisStoreConfig.from(settings()));
         closeables.add(observer);
     }
@@ -95,7 +104,7 @@ final class TestCluster implements AutoCloseable {
         KafkaTransportConfig kafka = KafkaTransportConfig.from(settings);
         GatewayConfig config = GatewayConfig.from(settings, JobDefaults.from(settings, new HashSet<>(kafka.queues())));
         JobStore store = JobStores.redis(RedisStoreConfig.from(settings));
-        JobTransport transport = Transports.kafka(vertx, kafka);
+        JobTransport transport = transport(settings);
         closeables.add(store);
         closeables.add(() -> await(transport.close()));
         await(transport.start());
@@ -117,21 +126,32 @@ final class TestCluster implements AutoCloseable {
 
     /** Starts a worker "process" consuming the queue {@code default}. */
     Worker startWorker(HandlerRegistry handlers) {
+        return startWorker(handlers, List.of("default"));
+    }
+
+    /** Starts a worker "process" consuming {@code queues}, each on the broker configured for it. */
+    Worker startWorker(HandlerRegistry handlers, List<String> queues) {
         Settings settings = settings();
         KafkaTransportConfig kafka = KafkaTransportConfig.from(settings);
         WorkerConfig config = WorkerConfig.from(settings);
         JobStore store = JobStores.redis(RedisStoreConfig.from(settings));
-        JobTransport transport = Transports.kafka(vertx, kafka);
+        JobTransport transport = transport(settings);
         closeables.add(store);
         closeables.add(() -> await(transport.close()));
         await(transport.start());
         var consumer = transport.consumer(
-                new ConsumerOptions(List.of("default"), kafka.groupId(), config.concurrency(), config.shutdownGrace()));
+                new ConsumerOptions(queues, kafka.groupId(), config.concurrency(), config.shutdownGrace()));
         Worker worker = Worker.create(
                 config, store, transport.publisher(), consumer, handlers, Clock.systemUTC(), new SimpleMeterRegistry());
         await(worker.start());
         workers.add(worker);
         return worker;
+    }
+
+    /** The queues in {@code transport.rabbitmq.queues} on RabbitMQ, the others on Kafka, as in {@link OffloadNode}. */
+    private JobTransport transport(Settings settings) {
+        return Transports.configured(
+                vertx, KafkaTransportConfig.from(settings), RabbitMqTransportConfig.from(settings));
     }
 
     Worker startWorker() {
@@ -162,5 +182,25 @@ final class TestCluster implements AutoCloseable {
             closeables.get(i).close();
         }
         await(vertx.close());
+        deleteRabbitMqTopology();
+    }
+
+    /** The run's RabbitMQ queues are durable: delete them, so that test runs do not pile them up on the broker. */
+    private void deleteRabbitMqTopology() throws Exception {
+        RabbitMqTransportConfig rabbitMq = RabbitMqTransportConfig.from(settings());
+        if (rabbitMq.queues().isEmpty()) {
+            return;
+        }
+        com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+        factory.setUri(rabbitMq.uri());
+        try (var connection = factory.newConnection("it-cleanup");
+                var channel = connection.createChannel()) {
+            for (String queue : rabbitMq.queues()) {
+                channel.queueDelete(rabbitMq.queueName(queue));
+                channel.queueDelete(rabbitMq.deadLetterQueueName(queue));
+            }
+            channel.exchangeDelete(rabbitMq.exchange());
+            channel.exchangeDelete(rabbitMq.deadLetterExchange());
+        }
     }
 }

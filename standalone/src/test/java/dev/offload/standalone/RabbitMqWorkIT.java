@@ -1,0 +1,145 @@
+package dev.offload.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import dev.offload.model.Job;
+import dev.offload.model.JobState;
+import dev.offload.store.JobStore;
+import dev.offload.worker.HandlerRegistry;
+import dev.offload.worker.spi.JobContext;
+import dev.offload.worker.spi.JobHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Queues on RabbitMQ end to end: gateways publish, workers consume and acknowledge after the outcome, and a deployment
+ * runs a Kafka queue and a RabbitMQ queue side by side.
+ */
+class RabbitMqWorkIT {
+
+    @Test
+    void thousandJobsAcrossTwoWorkersOnRabbitMqAllSucceedOnce() throws Exception {
+        Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> succeededEvents = new ConcurrentHashMap<>();
+        try (TestCluster cluster = new TestCluster(v -> {
+            v.put("transport.rabbitmq.queues", "default");
+            return v;
+        })) {
+            JobStore.Subscription events = cluster.store().subscribe(event -> {
+                if (event.state() == JobState.SUCCEEDED) {
+                    succeededEvents
+                            .computeIfAbsent(event.jobId(), id -> new AtomicInteger())
+                            .incrementAndGet();
+                }
+            });
+            List<ApiClient> gateways = List.of(cluster.startGateway(), cluster.startGateway());
+            cluster.startWorker(counting(invocations));
+            cluster.startWorker(counting(invocations));
+
+            long begin = System.nanoTime();
+            List<String> ids = submitConcurrently(gateways, 1_000, "default");
+            long submitted = System.nanoTime();
+            await().atMost(Duration.ofMinutes(3)).until(() -> succeededEvents.size() == 1_000);
+            long finished = System.nanoTime();
+
+            System.out.printf(
+                    "RabbitMQ: 1000 submits in %d ms (%.0f/s), all succeeded %d ms after the first submit%n",
+                    (submitted - begin) / 1_000_000,
+                    1_000 / ((submitted - begin) / 1e9),
+                    (finished - begin) / 1_000_000);
+            for (String id : ids) {
+                Job job = cluster.store().find(id).orElseThrow();
+                assertThat(job.state()).as(id).isEqualTo(JobState.SUCCEEDED);
+                assertThat(job.result()).isEqualTo(IntNode.valueOf(1));
+            }
+            assertThat(succeededEvents.values())
+                    .allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
+            assertThat(invocations).hasSize(1_000);
+            long duplicates =
+                    invocations.values().stream().filter(c -> c.get() > 1).count();
+            assertThat(duplicates).as("jobs whose handler ran more than once").isZero();
+            events.close();
+        }
+    }
+
+    @Test
+    void aKafkaQueueAndARabbitMqQueueWorkSideBySide() throws Exception {
+        Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
+        try (TestCluster cluster = new TestCluster(v -> {
+            v.put("transport.queues", "default,reports,parked");
+            v.put("transport.rabbitmq.queues", "reports");
+            return v;
+        })) {
+            ApiClient gateway = cluster.startGateway();
+            cluster.startWorker(counting(invocations), List.of("default", "reports"));
+
+            List<String> onKafka = submitConcurrently(List.of(gateway), 50, "default");
+            List<String> onRabbitMq = submitConcurrently(List.of(gateway), 50, "reports");
+
+            List<String> all = new ArrayList<>(onKafka);
+            all.addAll(onRabbitMq);
+            await().atMost(Duration.ofMinutes(2))
+                    .until(() -> all.stream()
+                            .allMatch(
+                                    id -> cluster.store().find(id).orElseThrow().state() == JobState.SUCCEEDED));
+            assertThat(cluster.store()
+                            .find(onRabbitMq.getFirst())
+                            .orElseThrow()
+                            .spec()
+                            .queue())
+                    .isEqualTo("reports");
+            assertThat(invocations).hasSize(100);
+        }
+    }
+
+    private static List<String> submitConcurrently(List<ApiClient> gateways, int count, String queue) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<ApiClient.Response>> responses = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ApiClient gateway = gateways.get(i % gateways.size());
+                responses.add(
+                        clients.submit(() -> gateway.submit("{\"type\":\"test.count\",\"queue\":\"" + queue + "\"}")));
+            }
+            List<String> ids = new ArrayList<>();
+            for (Future<ApiClient.Response> response : responses) {
+                assertThat(response.get().status()).isEqualTo(202);
+                ids.add(response.get().id());
+            }
+            assertThat(ids).doesNotHaveDuplicates();
+            return ids;
+        } finally {
+            clients.shutdown();
+        }
+    }
+
+    private static HandlerRegistry counting(Map<String, AtomicInteger> invocations) {
+        return HandlerRegistry.builder()
+                .register(new JobHandler() {
+                    @Override
+                    public String type() {
+                        return "test.count";
+                    }
+
+                    @Override
+                    public JsonNode handle(JobContext context) {
+                        int n = invocations
+                                .computeIfAbsent(context.jobId(), id -> new AtomicInteger())
+                                .incrementAndGet();
+                        return IntNode.valueOf(n);
+                    }
+                })
+                .build();
+    }
+}
