@@ -177,7 +177,7 @@ public record Job(
                 error,
                 new Lease(owner, now.plus(leaseDuration)),
                 false,
-                published,
+                true, // a worker got the message: it was published, whether or not its publisher recorded that yet
                 version);
     }
 

@@ -89,6 +89,15 @@ class JobTest {
     }
 
     @Test
+    void claimingAJobWhosePublicationWasNotRecordedYetMarksItPublished() {
+        Job running = aQueuedJob().claim("worker-1", NOW, LEASE);
+
+        assertThat(running.published())
+                .as("the worker got the message, so it was published")
+                .isTrue();
+    }
+
+    @Test
     void renewingTheLeaseExtendsItForTheSameOwner() {
         Instant later = NOW.plusSeconds(20);
 
