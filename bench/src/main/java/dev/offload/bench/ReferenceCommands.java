@@ -133,6 +133,9 @@ final class ReferenceCommands {
         @Option(names = "--results", defaultValue = "bench/results")
         Path results;
 
+        @Option(names = "--name", defaultValue = "ref-kafka", description = "Name of the run in the results.")
+        String name;
+
         @Override
         public Integer call() throws Exception {
             ReferenceClients.createTopic(bootstrap, topic, partitions);
@@ -143,7 +146,7 @@ final class ReferenceCommands {
                         new dev.offload.bench.reference.RefKafka(producer, topic, recordSize, System.err).run(duration);
             }
             Map<String, Object> report = new LinkedHashMap<>();
-            report.put("scenario", "ref-kafka");
+            report.put("scenario", name);
             report.put("startedAt", started.toString());
             report.put(
                     "config",
@@ -165,7 +168,7 @@ final class ReferenceCommands {
             report.put("result", result);
             report.put("generator", ProcessUsage.current());
             Files.createDirectories(results);
-            Path file = results.resolve("ref-kafka-"
+            Path file = results.resolve(name + "-"
                     + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
                             .withZone(ZoneOffset.UTC)
                             .format(started)
