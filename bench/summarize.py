@@ -5,6 +5,8 @@ Usage: bench/summarize.py RESULTS_DIR MODE. Reads every scenario's JSON, usage.t
 in the phase, VmRSS and VmHWM in KiB at its end) and exit-codes.tsv, all written by bench/suite.sh.
 """
 import json
+import os
+import platform
 import pathlib
 import sys
 
@@ -64,10 +66,11 @@ for name, r in sorted(runs.items(), key=lambda kv: ORDER.index(kv[0]) if kv[0] i
         "jobs": None if v is None else f'{v["succeeded"]}/{v["submitted"]}',
         "exit": exit_codes.get(name)})
 
-summary = {"mode": mode, "ratios": ratios, "scenarios": scenarios, "usage": usage, "exitCodes": exit_codes}
+summary = {"mode": mode, "cores": os.cpu_count(), "machine": platform.platform(), "ratios": ratios, "scenarios": scenarios, "usage": usage, "exitCodes": exit_codes}
 (out / "summary.json").write_text(json.dumps(summary, indent=2))
 
-md = [f"# Offload bench suite ({mode})", "", "## Ratios (same run, same machine)", "", "| ratio | value |", "|---|---|"]
+md = [f"# Offload bench suite ({mode})", "", f"{os.cpu_count()} cores, {platform.platform()}; load generator, broker, Redis, "
+      "gateway and worker share them.", "", "## Ratios (same run, same machine)", "", "| ratio | value |", "|---|---|"]
 md += [f"| {k} | {v:.3f} |" for k, v in ratios.items()]
 md += ["", "## Scenarios", "",
        "| scenario | offered/s | throughput | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | peak in flight | errors | jobs succeeded | exit |",
