@@ -24,7 +24,7 @@ if $smoke; then
   ref_rate=200 submit_rate=100 e2e_rate=20 poll_rate=100 lp_clients=40 lp_rate=20 lp_sleep_min=500ms lp_sleep_spread=1s
   strict=(--fail-on-errors)
 else
-  duration=${BENCH_DURATION:-15s} warmup=${BENCH_WARMUP:-5s} kafka_duration=${BENCH_KAFKA_DURATION:-10s}
+  duration=${BENCH_DURATION:-15s} warmup=${BENCH_WARMUP:-15s} kafka_duration=${BENCH_KAFKA_DURATION:-10s}
   # Submit and reference rates are above what 2 cores sustain: the throughput is then the completion rate under
   # overload, and the excess shows up as over-bound errors (bounded in flight), not as a hidden lower offered rate.
   ref_rate=${BENCH_REF_RATE:-20000} submit_rate=${BENCH_SUBMIT_RATE:-8000} e2e_rate=${BENCH_E2E_RATE:-500}

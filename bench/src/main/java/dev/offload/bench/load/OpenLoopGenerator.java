@@ -44,6 +44,7 @@ public final class OpenLoopGenerator {
     private final LongAdder errorsInSecond = new LongAdder();
     private final LongAdder measuredSent = new LongAdder();
     private final LongAdder measuredSucceeded = new LongAdder();
+    private final LongAdder succeededInWindow = new LongAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final AtomicLong lastCompletion = new AtomicLong();
     private final List<Interval> series = new ArrayList<>();
@@ -74,7 +75,8 @@ public final class OpenLoopGenerator {
             errors.computeIfAbsent(LoadPlan.UNFINISHED, k -> new LongAdder()).add(unfinished);
         }
         Histogram measured = measuredRecorder.getIntervalHistogram();
-        double seconds = Math.max(1e-9, (Math.max(lastCompletion.get(), schedule.endNanos()) - measureStart) / 1e9);
+        double seconds = Math.max(1e-9, (schedule.endNanos() - measureStart) / 1e9);
+        double drainSeconds = Math.max(0, (lastCompletion.get() - schedule.endNanos()) / 1e9);
         Map<String, Long> errorCounts = new TreeMap<>();
         errors.forEach((kind, count) -> errorCounts.put(kind, count.sum()));
         synchronized (series) {
@@ -83,8 +85,10 @@ public final class OpenLoopGenerator {
                     measured,
                     measuredSent.sum(),
                     measuredSucceeded.sum(),
+                    succeededInWindow.sum(),
                     errorCounts,
                     seconds,
+                    drainSeconds,
                     peakOutstanding.get());
         }
     }
@@ -151,6 +155,9 @@ public final class OpenLoopGenerator {
             if (measured) {
                 measuredRecorder.recordValue(latency);
                 measuredSucceeded.increment();
+            }
+            if (end >= measureStart && end <= schedule.endNanos()) {
+                succeededInWindow.increment();
             }
         } else {
             countError(result.error(), measured);

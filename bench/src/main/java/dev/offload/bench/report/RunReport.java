@@ -36,9 +36,10 @@ public record RunReport(
      * @param sent operations started in the measured part
      * @param succeeded of those, the successful ones
      * @param errors of those, the failed ones (with the over-bound ones)
-     * @param seconds the measured wall time
+     * @param seconds the measured wall time (from the first to the last measured due time)
+     * @param drainSeconds the time after the last due time until the last operation ended
      * @param sentPerSecond offered rate actually achieved
-     * @param succeededPerSecond successful operations per second: the throughput
+     * @param succeededPerSecond successful completions per second within the measured time: the throughput
      * @param peakOutstanding the most operations in flight at once
      */
     public record Totals(
@@ -46,6 +47,7 @@ public record RunReport(
             long succeeded,
             long errors,
             double seconds,
+            double drainSeconds,
             double sentPerSecond,
             double succeededPerSecond,
             long peakOutstanding) {}
@@ -74,8 +76,9 @@ public record RunReport(
                 result.succeeded(),
                 result.errorCount(),
                 result.measuredSeconds(),
+                result.drainSeconds(),
                 result.sent() / result.measuredSeconds(),
-                result.succeeded() / result.measuredSeconds(),
+                result.succeededInWindow() / result.measuredSeconds(),
                 result.peakOutstanding());
         return new RunReport(
                 scenario,

@@ -15,7 +15,7 @@ public final class SummaryTable {
         row(out, "sent", Long.toString(t.sent()));
         row(out, "succeeded", Long.toString(t.succeeded()));
         row(out, "errors", Long.toString(t.errors()));
-        row(out, "measured", String.format(Locale.ROOT, "%.1f s", t.seconds()));
+        row(out, "measured", String.format(Locale.ROOT, "%.1f s (+ %.1f s drain)", t.seconds(), t.drainSeconds()));
         row(out, "offered rate", String.format(Locale.ROOT, "%.1f /s", t.sentPerSecond()));
         row(out, "throughput (ok)", String.format(Locale.ROOT, "%.1f /s", t.succeededPerSecond()));
         row(out, "peak in flight", Long.toString(t.peakOutstanding()));

@@ -59,7 +59,7 @@ class ReportWriterTest {
         List<Interval> series = List.of(
                 new Interval(1, true, 100, 98, 0, 2, 1, 2, 3, 3, 3),
                 new Interval(2, false, 100, 100, 1, 0, 1, 2, 4, 5, 6));
-        RunReport.Totals totals = new RunReport.Totals(100, 99, 1, 2.0, 50, 49.5, 7);
+        RunReport.Totals totals = new RunReport.Totals(100, 99, 1, 2.0, 0.5, 50, 49.5, 7);
         return new RunReport(
                 "submit",
                 "2026-11-28T12:00:00Z",
