@@ -75,8 +75,9 @@ public final class OpenLoopGenerator {
             errors.computeIfAbsent(LoadPlan.UNFINISHED, k -> new LongAdder()).add(unfinished);
         }
         Histogram measured = measuredRecorder.getIntervalHistogram();
-        double seconds = Math.max(1e-9, (schedule.endNanos() - measureStart) / 1e9);
-        double drainSeconds = Math.max(0, (lastCompletion.get() - schedule.endNanos()) / 1e9);
+        long windowEnd = plan.count() > 0 ? lastCompletion.get() : schedule.endNanos();
+        double seconds = Math.max(1e-9, (windowEnd - measureStart) / 1e9);
+        double drainSeconds = Math.max(0, (lastCompletion.get() - windowEnd) / 1e9);
         Map<String, Long> errorCounts = new TreeMap<>();
         errors.forEach((kind, count) -> errorCounts.put(kind, count.sum()));
         synchronized (series) {
@@ -156,13 +157,18 @@ public final class OpenLoopGenerator {
                 measuredRecorder.recordValue(latency);
                 measuredSucceeded.increment();
             }
-            if (end >= measureStart && end <= schedule.endNanos()) {
+            if (end >= measureStart && end <= windowEnd()) {
                 succeededInWindow.increment();
             }
         } else {
             countError(result.error(), measured);
         }
         outstanding.decrementAndGet();
+    }
+
+    // A run of a fixed count (longpoll) is measured until its last completion; a timed run until its last due time.
+    private long windowEnd() {
+        return plan.count() > 0 ? Long.MAX_VALUE : schedule.endNanos();
     }
 
     // The series counts every error; the totals only those of operations due after the warm-up.
