@@ -1,0 +1,89 @@
+package dev.offload.bench;
+
+import dev.offload.bench.load.LoadPlan;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options every load scenario shares (a picocli mixin). */
+final class LoadOptions {
+
+    @Option(
+            names = "--target",
+            defaultValue = "http://127.0.0.1:8080",
+            description = "Base URL of the server under test.")
+    URI target;
+
+    @Option(names = "--api-key", description = "API key sent as a bearer token (none for the reference servers).")
+    String apiKey;
+
+    @Option(names = "--rate", defaultValue = "100", description = "Operations started per second (open loop).")
+    double rate;
+
+    @Option(
+            names = "--duration",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "Measured time.")
+    Duration duration;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "Time at the same rate before measuring.")
+    Duration warmup;
+
+    @Option(names = "--connections", defaultValue = "64", description = "HTTP/1.1 keep-alive connections for requests.")
+    int connections;
+
+    @Option(
+            names = "--max-outstanding",
+            defaultValue = "2000",
+            description = "Bound on operations in flight; an operation due beyond it is an 'over-bound' error.")
+    int maxOutstanding;
+
+    @Option(
+            names = "--drain-timeout",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
+            description = "How long to wait for operations in flight after the last one was started.")
+    Duration drainTimeout;
+
+    @Option(
+            names = "--results",
+            defaultValue = "bench/results",
+            description = "Directory of the JSON and HTML results.")
+    Path results;
+
+    @Option(names = "--name", description = "Name of the run in the results (default: the scenario).")
+    String name;
+
+    @Option(names = "--fail-on-errors", description = "Exit with 3 when any operation failed.")
+    boolean failOnErrors;
+
+    LoadPlan plan(long count) {
+        return new LoadPlan(
+                rate,
+                count > 0 ? Duration.ZERO : duration,
+                count > 0 ? Duration.ZERO : warmup,
+                count,
+                maxOutstanding,
+                drainTimeout);
+    }
+
+    Map<String, Object> describe() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("target", target.toString());
+        config.put("rate", rate);
+        config.put("duration", duration.toString());
+        config.put("warmup", warmup.toString());
+        config.put("connections", connections);
+        config.put("maxOutstanding", maxOutstanding);
+        config.put("cores", Runtime.getRuntime().availableProcessors());
+        return config;
+    }
+}

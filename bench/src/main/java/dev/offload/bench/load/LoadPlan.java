@@ -1,0 +1,53 @@
+package dev.offload.bench.load;
+
+import java.time.Duration;
+
+/**
+ * What an open-loop run sends: {@code rate} operations per second for {@code warmup + duration} (or exactly
+ * {@code count} operations when it is more than 0), with at most {@code maxOutstanding} in flight. An operation due
+ * while {@code maxOutstanding} are in flight is not sent, not delayed: it is counted as an {@value #OVER_BOUND} error.
+ *
+ * @param rate operations per second
+ * @param duration the measured part of the run
+ * @param warmup the first part, sent at the same rate but left out of the totals
+ * @param count when more than 0, the number of operations to send (then duration and warmup are derived from it)
+ * @param maxOutstanding the bound on operations in flight
+ * @param drainTimeout how long the run waits for operations still in flight after the last one was sent
+ */
+public record LoadPlan(
+        double rate, Duration duration, Duration warmup, long count, int maxOutstanding, Duration drainTimeout) {
+
+    /** The error kind of operations that were due while the bound on outstanding operations was reached. */
+    public static final String OVER_BOUND = "over-bound";
+
+    /** The error kind of operations still in flight when the drain timeout ran out. */
+    public static final String UNFINISHED = "unfinished";
+
+    public LoadPlan {
+        if (!(rate > 0)) {
+            throw new IllegalArgumentException("--rate must be more than 0, but was " + rate);
+        }
+        if (duration.isNegative() || warmup.isNegative()) {
+            throw new IllegalArgumentException("--duration and --warmup must not be negative");
+        }
+        if (count == 0 && duration.isZero()) {
+            throw new IllegalArgumentException("--duration must be more than 0, but was " + duration);
+        }
+        if (maxOutstanding < 1) {
+            throw new IllegalArgumentException("--max-outstanding must be at least 1, but was " + maxOutstanding);
+        }
+    }
+
+    /** Operations the run sends in total, warm-up included. */
+    public long total() {
+        if (count > 0) {
+            return count;
+        }
+        return Math.round(rate * (warmup.toNanos() + duration.toNanos()) / 1e9);
+    }
+
+    /** Operations sent during the warm-up (their results are not in the totals). */
+    public long warmupOperations() {
+        return count > 0 ? 0 : Math.round(rate * warmup.toNanos() / 1e9);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.offload.bench.report;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** The terminal summary of a run: one aligned table of totals, percentiles, errors and verification. Pure. */
+public final class SummaryTable {
+
+    private SummaryTable() {}
+
+    public static String format(RunReport report) {
+        StringBuilder out = new StringBuilder();
+        RunReport.Totals t = report.totals();
+        out.append("== ").append(report.scenario()).append(" ==\n");
+        row(out, "sent", Long.toString(t.sent()));
+        row(out, "succeeded", Long.toString(t.succeeded()));
+        row(out, "errors", Long.toString(t.errors()));
+        row(out, "measured", String.format(Locale.ROOT, "%.1f s (+ %.1f s drain)", t.seconds(), t.drainSeconds()));
+        row(out, "offered rate", String.format(Locale.ROOT, "%.1f /s", t.sentPerSecond()));
+        row(out, "throughput (ok)", String.format(Locale.ROOT, "%.1f /s", t.succeededPerSecond()));
+        row(out, "peak in flight", Long.toString(t.peakOutstanding()));
+        for (Map.Entry<String, Double> p : report.latencyMs().entrySet()) {
+            row(out, "latency " + p.getKey(), String.format(Locale.ROOT, "%.3f ms", p.getValue()));
+        }
+        report.errors().forEach((kind, count) -> row(out, "error " + kind, Long.toString(count)));
+        RunReport.Verification v = report.verification();
+        if (v != null) {
+            row(out, "jobs succeeded", v.succeeded() + " of " + v.submitted() + (v.passed() ? "" : "  LOST OR FAILED"));
+        }
+        ProcessUsage g = report.generator();
+        row(out, "generator", String.format(Locale.ROOT, "cpu %.1f s, rss %d MiB", g.cpuSeconds(), g.rssKiB() / 1024));
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, String name, String value) {
+        out.append(String.format(Locale.ROOT, "  %-20s %s%n", name, value));
+    }
+}

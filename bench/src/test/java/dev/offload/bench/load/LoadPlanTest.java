@@ -1,0 +1,32 @@
+package dev.offload.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LoadPlanTest {
+
+    @Test
+    void totalCoversWarmupAndMeasuredTimeAtTheRate() {
+        LoadPlan plan = new LoadPlan(500, Duration.ofSeconds(30), Duration.ofSeconds(5), 0, 100, Duration.ofSeconds(1));
+
+        assertThat(plan.total()).isEqualTo(17_500);
+        assertThat(plan.warmupOperations()).isEqualTo(2_500);
+    }
+
+    @Test
+    void aCountReplacesTheDurationAndHasNoWarmup() {
+        LoadPlan plan = new LoadPlan(500, Duration.ZERO, Duration.ZERO, 1_234, 100, Duration.ofSeconds(1));
+
+        assertThat(plan.total()).isEqualTo(1_234);
+        assertThat(plan.warmupOperations()).isZero();
+    }
+
+    @Test
+    void aBoundBelowOneIsRefusedNamingTheOption() {
+        assertThatThrownBy(() -> new LoadPlan(1, Duration.ofSeconds(1), Duration.ZERO, 0, 0, Duration.ofSeconds(1)))
+                .hasMessage("--max-outstanding must be at least 1, but was 0");
+    }
+}

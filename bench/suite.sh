@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# The whole benchmark on this machine, in one run: starts a Kafka broker (`offload kafka`), measures the reference
+# ceilings (raw producer, bare HTTP, minimal accept path), starts a gateway and a worker as separate processes
+# against the local Redis, runs the scenarios (submit, e2e, poll, longpoll), records CPU time and resident memory of
+# every process per phase, and writes bench/results/suite-<stamp>/summary.{json,md} with Offload's submit rate as a
+# ratio of each ceiling. Every scenario that submits jobs checks that each one succeeded; a lost job fails the suite.
+#
+#   bench/suite.sh            the real run (BENCH_DURATION=15s per scenario by default; see the rates below)
+#   bench/suite.sh --smoke    a few seconds at low rates: proves the harness works and loses no job; asserts no speed
+#
+# Needs Redis on 127.0.0.1:6379 (or OFFLOAD_STORE_REDIS_URI), and python3 for the summary (bench/summarize.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH
+fi
+[ -f standalone/target/offload.jar ] && [ -f bench/target/offload-bench.jar ] || ./mvnw -B -q -DskipTests package
+
+smoke=false
+[ "${1:-}" = "--smoke" ] && smoke=true
+if $smoke; then
+  duration=3s warmup=2s kafka_duration=2s
+  ref_rate=200 submit_rate=100 e2e_rate=20 poll_rate=100 lp_clients=40 lp_rate=20 lp_sleep_min=500ms lp_sleep_spread=1s
+  strict=(--fail-on-errors)
+else
+  duration=${BENCH_DURATION:-15s} warmup=${BENCH_WARMUP:-15s} kafka_duration=${BENCH_KAFKA_DURATION:-10s}
+  # Submit and reference rates are above what 2 cores sustain: the throughput is then the completion rate under
+  # overload, and the excess shows up as over-bound errors (bounded in flight), not as a hidden lower offered rate.
+  ref_rate=${BENCH_REF_RATE:-20000} submit_rate=${BENCH_SUBMIT_RATE:-8000} e2e_rate=${BENCH_E2E_RATE:-500}
+  poll_rate=${BENCH_POLL_RATE:-5000} lp_clients=${BENCH_LP_CLIENTS:-2000} lp_rate=${BENCH_LP_RATE:-500}
+  lp_sleep_min=2s lp_sleep_spread=3s
+  strict=()
+fi
+
+stamp=$(date -u +%Y%m%d-%H%M%S)
+out=bench/results/suite-$stamp$($smoke && echo -smoke || true)
+mkdir -p "$out"
+work=$(mktemp -d)
+run="bench-$RANDOM$RANDOM"
+key="bench-key-0123456789abcdef"
+kafka_port=19392 gateway_port=18380 gateway_mgmt=19380 worker_mgmt=19381 ref_http_port=18381 ref_accept_port=18382
+redis_uri=${OFFLOAD_STORE_REDIS_URI:-redis://127.0.0.1:6379}
+pids=()
+declare -A pid_of
+cleanup() {
+  for ((n = ${#pids[@]} - 1; n >= 0; n--)); do kill "${pids[$n]}" 2>/dev/null || true; done
+  if command -v redis-cli >/dev/null; then
+    redis-cli -u "$redis_uri" --scan --pattern "$run*" | xargs -r -n 500 redis-cli -u "$redis_uri" unlink >/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cat >"$work/offload.yaml" <<YAML
+store:
+  type: redis
+  redis:
+    uri: $redis_uri
+    keyPrefix: $run
+transport:
+  queues: [default]
+  kafka:
+    bootstrapServers: 127.0.0.1:$kafka_port
+    topicPrefix: $run.jobs.
+    groupId: $run
+    partitions: 4
+gateway:
+  apiKeys:
+    $key: bench
+  maxWait: 30s
+jobs:
+  defaultRetention: 1h
+worker:
+  # Long-poll fan-in runs every sleeping job at once; a no-op job does not notice the higher limit.
+  concurrency: $((lp_clients + 64))
+YAML
+
+launch() { # name, then the command
+  local name=$1; shift
+  "$@" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  pid_of[$name]=$!
+}
+stop() { # name
+  stop_gracefully "${pid_of[$1]}" "$1" || true
+  unset "pid_of[$1]"
+}
+await_line() { # name, text
+  for _ in $(seq 1 90); do grep -q "$2" "$work/$1.log" && return 0; sleep 1; done
+  cat "$work/$1.log"; echo "$1 did not start" >&2; exit 1
+}
+
+# CPU seconds (utime + stime), VmRSS and VmHWM (KiB) of a process.
+ticks=$(getconf CLK_TCK)
+usage() {
+  local pid=$1
+  [ -r "/proc/$pid/stat" ] || { echo "0 0 0"; return; }
+  local stat cpu rss hwm
+  stat=$(sed -E 's/^[0-9]+ \(.*\) //' "/proc/$pid/stat")
+  cpu=$(echo "$stat" | awk -v t="$ticks" '{ printf "%.2f", ($12 + $13) / t }')
+  rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+  hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
+  echo "$cpu ${rss:-0} ${hwm:-0}"
+}
+redis_pid=$(pgrep -x redis-server | head -n 1 || true)
+declare -A cpu_before
+phase_start() {
+  for name in "${!pid_of[@]}"; do cpu_before[$name]=$(usage "${pid_of[$name]}" | cut -d' ' -f1); done
+  [ -n "$redis_pid" ] && cpu_before[redis]=$(usage "$redis_pid" | cut -d' ' -f1)
+  return 0
+}
+phase_end() { # phase: appends "phase process cpu_seconds rss_kib hwm_kib" per running process
+  local phase=$1 name u
+  for name in "${!pid_of[@]}" ${redis_pid:+redis}; do
+    if [ "$name" = redis ]; then u=$(usage "$redis_pid"); else u=$(usage "${pid_of[$name]}"); fi
+    read -r cpu rss hwm <<<"$u"
+    printf '%s\t%s\t%.2f\t%s\t%s\n' "$phase" "$name" "$(awk -v a="$cpu" -v b="${cpu_before[$name]:-0}" 'BEGIN { print a - b }')" "$rss" "$hwm" >>"$out/usage.tsv"
+  done
+}
+bench=(java -XX:+UseParallelGC -Xms256m -Xmx1g -jar bench/target/offload-bench.jar)
+failed=0
+scenario() { # phase name, then bench arguments; records usage, remembers a failure (exit 1 = lost jobs)
+  local phase=$1; shift
+  echo "--- $phase" >&2
+  phase_start
+  local rc=0
+  "${bench[@]}" "$@" --name "$phase" --results "$out" || rc=$?
+  phase_end "$phase"
+  if [ "$rc" -ne 0 ]; then echo "$phase: exit status $rc" >&2; failed=1; fi
+  echo "$phase	$rc" >>"$out/exit-codes.tsv"
+}
+load=(--rate) # the rate follows
+common=(--duration "$duration" --warmup "$warmup")
+
+# 1. The broker, as its own process, and the raw producer ceiling.
+launch kafka java -jar standalone/target/offload.jar kafka --port $kafka_port --data-dir "$work/kafka"
+await_line kafka "Kafka broker listening"
+scenario ref-kafka ref-kafka --bootstrap 127.0.0.1:$kafka_port --topic "$run.ref-kafka" --duration "$kafka_duration"
+
+# 2. The HTTP ceiling.
+launch ref-http "${bench[@]}" ref-http --port $ref_http_port
+await_line ref-http "listening"
+scenario ref-http submit --target http://127.0.0.1:$ref_http_port --path / --no-verify "${load[@]}" "$ref_rate" "${common[@]}"
+stop ref-http
+
+# 3. The minimal durable accept path.
+launch ref-accept "${bench[@]}" ref-accept --port $ref_accept_port --bootstrap 127.0.0.1:$kafka_port \
+  --topic "$run.ref-accept" --key-prefix "$run-ref" --redis "$redis_uri"
+await_line ref-accept "listening"
+scenario ref-accept submit --target http://127.0.0.1:$ref_accept_port --path / --no-verify "${load[@]}" "$ref_rate" "${common[@]}"
+stop ref-accept
+
+# 4. Offload: one gateway and one worker, each its own process.
+launch gateway env OFFLOAD_GATEWAY_PORT=$gateway_port OFFLOAD_MANAGEMENT_PORT=$gateway_mgmt \
+  java -jar standalone/target/offload.jar gateway --config "$work/offload.yaml"
+launch worker env OFFLOAD_MANAGEMENT_PORT=$worker_mgmt java -jar standalone/target/offload.jar worker --config "$work/offload.yaml"
+await_ready $gateway_mgmt "${pid_of[gateway]}" "$work/gateway.log" gateway
+await_ready $worker_mgmt "${pid_of[worker]}" "$work/worker.log" worker
+offload=(--target http://127.0.0.1:$gateway_port --api-key "$key" "${strict[@]}")
+scenario submit submit "${offload[@]}" "${load[@]}" "$submit_rate" "${common[@]}"
+scenario e2e e2e "${offload[@]}" "${load[@]}" "$e2e_rate" "${common[@]}"
+scenario poll poll "${offload[@]}" "${load[@]}" "$poll_rate" "${common[@]}"
+scenario longpoll longpoll "${offload[@]}" "${load[@]}" "$lp_rate" --clients "$lp_clients" \
+  --sleep-min "$lp_sleep_min" --sleep-spread "$lp_sleep_spread"
+
+# Gateway and worker first (the worker commits its offsets on the way out), the broker last.
+for name in worker gateway kafka; do stop "$name"; done
+pids=()
+cp "$work/offload.yaml" "$out/"
+python3 bench/summarize.py "$out" "$($smoke && echo smoke || echo full)"
+if [ "$failed" -ne 0 ]; then
+  echo "suite: FAILED (see the scenario output above; exit statuses in $out/exit-codes.tsv)" >&2
+  exit 1
+fi
+echo "suite: passed; summary in $out/summary.md"
