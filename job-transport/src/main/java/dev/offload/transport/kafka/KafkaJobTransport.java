@@ -13,7 +13,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.NewTopic;
+import io.vertx.kafka.admin.OffsetSpec;
+import io.vertx.kafka.client.common.TopicPartition;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -73,20 +78,32 @@ final class KafkaJobTransport implements JobTransport {
     }
 
     /**
-     * Waits until every partition of the topics has a leader, so that the first publishes after start-up are not
-     * answered with NOT_LEADER_OR_FOLLOWER while a new topic settles. Bounded by the timeout of {@link #start()}.
+     * Waits until every partition of the topics has a leader that serves requests. A leader in the metadata is not
+     * enough: a new partition answers produce requests with NOT_LEADER_OR_FOLLOWER for a moment after the metadata
+     * names its leader, and an idempotent producer whose first batch is retried then may fail a later batch with
+     * OutOfOrderSequence (seen in CI as publishes expiring right after start-up). Listing the partitions' offsets is
+     * answered by the leader's replica manager itself, so its success means produce requests will be too. Bounded by
+     * the timeout of {@link #start()}.
      */
     private Future<Void> awaitLeaders(List<String> topics, long deadline) {
-        return admin.describeTopics(topics).compose(described -> {
-            boolean settled = described.values().stream()
-                    .flatMap(topic -> topic.getPartitions().stream())
-                    .allMatch(partition -> partition.getLeader() != null
-                            && partition.getLeader().getId() >= 0);
-            if (settled) {
-                return Future.succeededFuture();
+        Future<Void> ready = admin.describeTopics(topics).compose(described -> {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (var topic : described.values()) {
+                for (var partition : topic.getPartitions()) {
+                    if (partition.getLeader() == null || partition.getLeader().getId() < 0) {
+                        return Future.failedFuture("partition " + partition.getPartition() + " of " + topic.getName()
+                                + " has no leader yet");
+                    }
+                    partitions.add(new TopicPartition(topic.getName(), partition.getPartition()));
+                }
             }
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(partition -> latest.put(partition, OffsetSpec.LATEST));
+            return admin.listOffsets(latest).mapEmpty();
+        });
+        return ready.recover(notYet -> {
             if (System.nanoTime() - deadline > 0) {
-                return Future.failedFuture("the partitions of " + topics + " have no leader yet");
+                return Future.failedFuture("the partitions of " + topics + " are not ready: " + notYet.getMessage());
             }
             Promise<Void> later = Promise.promise();
             vertx.setTimer(LEADER_POLL_MS, id -> awaitLeaders(topics, deadline).onComplete(later));
