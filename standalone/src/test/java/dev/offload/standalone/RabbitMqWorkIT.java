@@ -3,22 +3,15 @@ package dev.offload.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.offload.model.Job;
 import dev.offload.model.JobState;
 import dev.offload.store.JobStore;
-import dev.offload.worker.HandlerRegistry;
-import dev.offload.worker.spi.JobContext;
-import dev.offload.worker.spi.JobHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -44,11 +37,11 @@ class RabbitMqWorkIT {
                 }
             });
             List<ApiClient> gateways = List.of(cluster.startGateway(), cluster.startGateway());
-            cluster.startWorker(counting(invocations));
-            cluster.startWorker(counting(invocations));
+            cluster.startWorker(CountingWork.handlers(invocations));
+            cluster.startWorker(CountingWork.handlers(invocations));
 
             long begin = System.nanoTime();
-            List<String> ids = submitConcurrently(gateways, 1_000, "default");
+            List<String> ids = CountingWork.submitConcurrently(gateways, 1_000, "default");
             long submitted = System.nanoTime();
             await().atMost(Duration.ofMinutes(3)).until(() -> succeededEvents.size() == 1_000);
             long finished = System.nanoTime();
@@ -82,10 +75,10 @@ class RabbitMqWorkIT {
             return v;
         })) {
             ApiClient gateway = cluster.startGateway();
-            cluster.startWorker(counting(invocations), List.of("default", "reports"));
+            cluster.startWorker(CountingWork.handlers(invocations), List.of("default", "reports"));
 
-            List<String> onKafka = submitConcurrently(List.of(gateway), 50, "default");
-            List<String> onRabbitMq = submitConcurrently(List.of(gateway), 50, "reports");
+            List<String> onKafka = CountingWork.submitConcurrently(List.of(gateway), 50, "default");
+            List<String> onRabbitMq = CountingWork.submitConcurrently(List.of(gateway), 50, "reports");
 
             List<String> all = new ArrayList<>(onKafka);
             all.addAll(onRabbitMq);
@@ -101,45 +94,5 @@ class RabbitMqWorkIT {
                     .isEqualTo("reports");
             assertThat(invocations).hasSize(100);
         }
-    }
-
-    private static List<String> submitConcurrently(List<ApiClient> gateways, int count, String queue) throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(16);
-        try {
-            List<Future<ApiClient.Response>> responses = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                ApiClient gateway = gateways.get(i % gateways.size());
-                responses.add(
-                        clients.submit(() -> gateway.submit("{\"type\":\"test.count\",\"queue\":\"" + queue + "\"}")));
-            }
-            List<String> ids = new ArrayList<>();
-            for (Future<ApiClient.Response> response : responses) {
-                assertThat(response.get().status()).isEqualTo(202);
-                ids.add(response.get().id());
-            }
-            assertThat(ids).doesNotHaveDuplicates();
-            return ids;
-        } finally {
-            clients.shutdown();
-        }
-    }
-
-    private static HandlerRegistry counting(Map<String, AtomicInteger> invocations) {
-        return HandlerRegistry.builder()
-                .register(new JobHandler() {
-                    @Override
-                    public String type() {
-                        return "test.count";
-                    }
-
-                    @Override
-                    public JsonNode handle(JobContext context) {
-                        int n = invocations
-                                .computeIfAbsent(context.jobId(), id -> new AtomicInteger())
-                                .incrementAndGet();
-                        return IntNode.valueOf(n);
-                    }
-                })
-                .build();
     }
 }

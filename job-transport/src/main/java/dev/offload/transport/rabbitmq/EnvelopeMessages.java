@@ -3,22 +3,16 @@ package dev.offload.transport.rabbitmq;
 import com.rabbitmq.client.AMQP;
 import dev.offload.model.JobEnvelope;
 import dev.offload.model.Json;
+import dev.offload.transport.EnvelopeHeaders;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The AMQP form of a {@link JobEnvelope}: body = the envelope JSON, message id = job id, and the same headers as the
- * Kafka transport's record headers ({@code traceparent}, {@code offload-job-id}, {@code offload-tenant},
- * {@code offload-type}, {@code offload-attempt}, {@code offload-meta-<label>}), all strings, so that tooling, tracing
- * and routing see the essentials without parsing the body. The body is the single source of truth when reading.
+ * The AMQP form of a {@link JobEnvelope}: body = the envelope JSON, message id = job id, and the same
+ * {@link EnvelopeHeaders} as the Kafka transport's record headers. The body is the single source of truth when
+ * reading.
  */
 final class EnvelopeMessages {
-    static final String TRACEPARENT = "traceparent";
-    static final String JOB_ID = "offload-job-id";
-    static final String TENANT = "offload-tenant";
-    static final String TYPE = "offload-type";
-    static final String ATTEMPT = "offload-attempt";
-    static final String META_PREFIX = "offload-meta-";
     static final String CONTENT_TYPE = "application/json";
     /** AMQP delivery mode 2: the broker writes the message to disk before it confirms it. */
     private static final int PERSISTENT = 2;
@@ -26,17 +20,7 @@ final class EnvelopeMessages {
     private EnvelopeMessages() {}
 
     static AMQP.BasicProperties properties(JobEnvelope envelope) {
-        Map<String, Object> headers = new HashMap<>();
-        if (envelope.traceparent() != null) {
-            headers.put(TRACEPARENT, envelope.traceparent());
-        }
-        headers.put(JOB_ID, envelope.jobId());
-        headers.put(TENANT, envelope.tenant());
-        headers.put(TYPE, envelope.type());
-        headers.put(ATTEMPT, Integer.toString(envelope.attempt()));
-        for (Map.Entry<String, String> entry : envelope.metadata().entrySet()) {
-            headers.put(META_PREFIX + entry.getKey(), entry.getValue());
-        }
+        Map<String, Object> headers = new HashMap<>(EnvelopeHeaders.of(envelope));
         return new AMQP.BasicProperties.Builder()
                 .contentType(CONTENT_TYPE)
                 .deliveryMode(PERSISTENT)
