@@ -16,24 +16,36 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The job API over HTTP against a real gateway, worker, Redis and Kafka broker. Every response is validated against
- * the OpenAPI document by {@link ApiClient}.
+ * the OpenAPI document by {@link ApiClient}. {@link RabbitMqJobApiIT} runs the same tests with the queues on RabbitMQ.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobApiIT {
-    private static TestCluster cluster;
-    private static ApiClient api;
+    private TestCluster cluster;
+    private ApiClient api;
+
+    /** The deployment under test: queues {@code default} (consumed) and {@code parked} (never consumed). */
+    TestCluster createCluster() {
+        return new TestCluster();
+    }
+
+    /** How many messages of job {@code id} the broker holds on {@code queue}. */
+    long messagesOf(TestCluster deployment, String queue, String id) {
+        return TopicRecords.count(deployment.kafkaConfig(), queue, id);
+    }
 
     @BeforeAll
-    static void start() {
-        cluster = new TestCluster();
+    void start() {
+        cluster = createCluster();
         api = cluster.startGateway();
         cluster.startWorker();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         cluster.close();
     }
 
@@ -208,8 +220,7 @@ class JobApiIT {
         assertThat(second.status()).isEqualTo(202);
         assertThat(second.id()).isEqualTo(first.id());
         assertThat(second.header("Location")).isEqualTo(first.header("Location"));
-        assertThat(TopicRecords.count(cluster.kafkaConfig(), "parked", first.id()))
-                .isEqualTo(1);
+        assertThat(messagesOf(cluster, "parked", first.id())).isEqualTo(1);
     }
 
     @Test
@@ -223,7 +234,7 @@ class JobApiIT {
         await().during(Duration.ofSeconds(3))
                 .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofSeconds(1))
-                .until(() -> TopicRecords.count(cluster.kafkaConfig(), "parked", accepted.id()) == 1);
+                .until(() -> messagesOf(cluster, "parked", accepted.id()) == 1);
     }
 
     @Test
@@ -240,7 +251,7 @@ class JobApiIT {
     @Test
     void sameIdempotencyKeyWhileTheFirstRequestIsInFlightAnswers409() throws Exception {
         Promise<Void> release = Promise.promise();
-        try (TestCluster slow = new TestCluster()) {
+        try (TestCluster slow = createCluster()) {
             ApiClient slowApi = slow.startGateway(publisher -> new HeldPublisher(publisher, release.future()));
             String body = "{\"type\":\"demo.echo\",\"queue\":\"parked\"}";
             CompletableFuture<ApiClient.Response> first =
@@ -267,7 +278,7 @@ class JobApiIT {
         assertThat(response.header("X-Request-Id")).contains("trace-me-123");
     }
 
-    private static JsonNode awaitState(String id, String state) {
+    private JsonNode awaitState(String id, String state) {
         JsonNode[] last = new JsonNode[1];
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
