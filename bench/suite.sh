@@ -45,9 +45,7 @@ pids=()
 declare -A pid_of
 cleanup() {
   for ((n = ${#pids[@]} - 1; n >= 0; n--)); do kill "${pids[$n]}" 2>/dev/null || true; done
-  if command -v redis-cli >/dev/null; then
-    redis-cli -u "$redis_uri" --scan --pattern "$run*" | xargs -r -n 500 redis-cli -u "$redis_uri" unlink >/dev/null || true
-  fi
+  OFFLOAD_STORE_REDIS_URI=$redis_uri delete_redis_keys "$run"
   rm -rf "$work"
 }
 trap cleanup EXIT

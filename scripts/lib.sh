@@ -19,3 +19,13 @@ stop_gracefully() {
   echo "$name did not stop within 60 s of SIGTERM" >&2
   return 1
 }
+
+# delete_redis_keys PREFIX: removes the keys a script's run wrote under its own prefix (needs redis-cli; the local
+# Redis or OFFLOAD_STORE_REDIS_URI). Runs share one Redis, and job records are kept for days otherwise.
+delete_redis_keys() {
+  local prefix=$1
+  [ -n "$prefix" ] || return 0
+  command -v redis-cli >/dev/null || return 0
+  redis-cli -u "${OFFLOAD_STORE_REDIS_URI:-redis://127.0.0.1:6379}" --scan --pattern "$prefix*" \
+    | xargs -r -n 500 redis-cli -u "${OFFLOAD_STORE_REDIS_URI:-redis://127.0.0.1:6379}" unlink >/dev/null || true
+}

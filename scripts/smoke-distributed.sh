@@ -12,7 +12,10 @@ work=$(mktemp -d)
 key="smoke-distributed-key-0123456789"
 run="smoke-$RANDOM$RANDOM"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  delete_redis_keys "$run"
+}
 trap cleanup EXIT
 
 cat >"$work/offload.yaml" <<EOF

@@ -183,6 +183,7 @@ final class TestCluster implements AutoCloseable {
         }
         await(vertx.close());
         deleteRabbitMqTopology();
+        RedisFixture.deleteKeys(values.get("store.redis.keyPrefix"));
     }
 
     /** The run's RabbitMQ queues are durable: delete them, so that test runs do not pile them up on the broker. */

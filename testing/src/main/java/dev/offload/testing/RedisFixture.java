@@ -5,10 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The Redis that integration tests use, resolved once per JVM: the URI in {@code OFFLOAD_TEST_REDIS_URI} if set;
@@ -30,6 +34,27 @@ public final class RedisFixture {
             resolved = resolve();
         }
         return resolved;
+    }
+
+    /**
+     * Deletes every key that starts with {@code prefix}: tests share one Redis and each writes under a prefix of its
+     * own, which it removes when done so that runs do not pile up job records (their retention is days).
+     */
+    public static void deleteKeys(String prefix) {
+        if (prefix == null || prefix.isBlank()) {
+            throw new IllegalArgumentException("refusing to delete keys without a prefix");
+        }
+        try (RedisClient redis = RedisClient.create(URI.create(uri()))) {
+            ScanParams match = new ScanParams().match(prefix + "*").count(1000);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = redis.scan(cursor, match);
+                if (!page.getResult().isEmpty()) {
+                    redis.unlink(page.getResult().toArray(String[]::new));
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        }
     }
 
     private static String resolve() {

@@ -62,11 +62,14 @@ class WorkerIT {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
+    private String keyPrefix;
+
     @BeforeEach
     void connect() throws Exception {
         String unique = UUID.randomUUID().toString().substring(0, 8);
         redis = JobStores.redis(new RedisStoreConfig(
                 URI.create(RedisFixture.uri()), 32, Duration.ofSeconds(2), "offload-worker-it-" + unique));
+        keyPrefix = "offload-worker-it-" + unique;
         store = new CountingJobStore(redis, terminalWrites);
         groupId = "worker-it-" + unique;
         KafkaTransportConfig kafka = new KafkaTransportConfig(
@@ -88,6 +91,7 @@ class WorkerIT {
         }
         transport.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         redis.close();
+        RedisFixture.deleteKeys(keyPrefix);
     }
 
     @Test

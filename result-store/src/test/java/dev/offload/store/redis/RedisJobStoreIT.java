@@ -22,8 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /** The store contract on a real Redis ({@link RedisFixture}); every test gets its own key prefix. */
 class RedisJobStoreIT extends JobStoreContract {
@@ -45,17 +43,7 @@ class RedisJobStoreIT extends JobStoreContract {
 
     @AfterAll
     static void deleteTheKeysOfThisRun() {
-        try (RedisClient redis = RedisClient.create(URI.create(RedisFixture.uri()))) {
-            ScanParams match = new ScanParams().match(RUN_PREFIX + "*").count(1000);
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                ScanResult<String> page = redis.scan(cursor, match);
-                if (!page.getResult().isEmpty()) {
-                    redis.del(page.getResult().toArray(String[]::new));
-                }
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        }
+        RedisFixture.deleteKeys(RUN_PREFIX);
     }
 
     @Test
