@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.rabbitmq.client.ConnectionFactory;
 import dev.offload.model.Job;
 import dev.offload.model.JobState;
+import dev.offload.store.JobQuery;
 import dev.offload.store.JobStore;
+import dev.offload.transport.RabbitMqTransportConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +96,32 @@ class RabbitMqWorkIT {
                             .queue())
                     .isEqualTo("reports");
             assertThat(invocations).hasSize(100);
+        }
+    }
+
+    @Test
+    void aSubmissionToAQueueMissingOnTheBrokerIsA503NamingTheQueueAndLeavesNoJob() throws Exception {
+        try (TestCluster cluster = new TestCluster(v -> {
+            v.put("transport.rabbitmq.queues", "default,parked");
+            return v;
+        })) {
+            ApiClient gateway = cluster.startGateway();
+            RabbitMqTransportConfig rabbitMq = RabbitMqTransportConfig.from(cluster.settings());
+            ConnectionFactory factory = new ConnectionFactory();
+            factory.setUri(rabbitMq.uri());
+            try (var connection = factory.newConnection("it-delete-queue");
+                    var channel = connection.createChannel()) {
+                channel.queueDelete(rabbitMq.queueName("parked"));
+            }
+
+            ApiClient.Response refused = gateway.submit("{\"type\":\"demo.echo\",\"queue\":\"parked\"}");
+
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.header("Retry-After")).isPresent();
+            assertThat(refused.json().path("detail").asText()).contains("'parked'", "missing on the job broker");
+            assertThat(cluster.store().list("tenant-a", JobQuery.firstPage(10)).jobs())
+                    .as("no job may be left behind for a submission that got 503")
+                    .isEmpty();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.offload.gateway.jobs;
 
 import dev.offload.model.Job;
 import dev.offload.transport.TransportUnavailableException;
+import dev.offload.transport.UnroutableJobException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +35,13 @@ final class JobMetrics {
     void rejected(Throwable why) {
         Counter.builder("offload.jobs.rejected")
                 .description("Submissions refused with 503 because the broker did not take the job")
-                .tag("reason", why instanceof TransportUnavailableException ? "broker-unavailable" : "error")
+                .tag(
+                        "reason",
+                        switch (why) {
+                            case TransportUnavailableException e -> "broker-unavailable";
+                            case UnroutableJobException e -> "queue-missing";
+                            default -> "error";
+                        })
                 .register(meters)
                 .increment();
     }

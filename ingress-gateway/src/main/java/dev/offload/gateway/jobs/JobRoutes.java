@@ -16,6 +16,7 @@ import dev.offload.store.JobQuery;
 import dev.offload.store.JobStore;
 import dev.offload.transport.JobPublisher;
 import dev.offload.transport.TransportUnavailableException;
+import dev.offload.transport.UnroutableJobException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -169,9 +170,14 @@ public final class JobRoutes {
     private Future<Void> abandon(Job job, Throwable failure) {
         metrics.rejected(failure);
         ApiException unavailable = ApiException.unavailable(
-                failure instanceof TransportUnavailableException
-                        ? "the job broker did not accept the job in time; nothing was queued, retry later"
-                        : "the job could not be queued; nothing was queued, retry later",
+                switch (failure) {
+                    case TransportUnavailableException e ->
+                        "the job broker did not accept the job in time; nothing was queued, retry later";
+                    case UnroutableJobException e ->
+                        "queue '" + job.spec().queue() + "' is missing on the job broker, so nothing was queued;"
+                                + " an operator must restore it (restarting Offload declares it again)";
+                    default -> "the job could not be queued; nothing was queued, retry later";
+                },
                 RETRY_AFTER_UNAVAILABLE);
         return store.call(s -> s.abandon(job)).transform(ignored -> Future.failedFuture(unavailable));
     }
