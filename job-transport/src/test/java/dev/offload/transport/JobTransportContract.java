@@ -243,6 +243,21 @@ public abstract class JobTransportContract {
         return ids;
     }
 
+    /**
+     * The headers every transport puts beside the envelope (the names the AsyncAPI document promises), for
+     * {@link #anEnvelope()}.
+     */
+    protected static void assertCarriesTheEnvelopeHeaders(Map<String, String> headers, JobEnvelope sent) {
+        assertThat(headers)
+                .containsEntry("traceparent", sent.traceparent())
+                .containsEntry("offload-job-id", sent.jobId())
+                .containsEntry("offload-tenant", "tenant-a")
+                .containsEntry("offload-type", "echo")
+                .containsEntry("offload-attempt", "1")
+                .containsEntry("offload-meta-customer", "acme")
+                .containsEntry("offload-meta-region", "eu");
+    }
+
     protected static JobEnvelope anEnvelope() {
         return anEnvelope(QUEUE);
     }

@@ -1,21 +1,13 @@
 package dev.offload.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.node.IntNode;
 import com.rabbitmq.client.ConnectionFactory;
-import dev.offload.model.Job;
-import dev.offload.model.JobState;
 import dev.offload.store.JobQuery;
-import dev.offload.store.JobStore;
 import dev.offload.transport.RabbitMqTransportConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,76 +18,46 @@ class RabbitMqWorkIT {
 
     @Test
     void thousandJobsAcrossTwoWorkersOnRabbitMqAllSucceedOnce() throws Exception {
-        Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
-        Map<String, AtomicInteger> succeededEvents = new ConcurrentHashMap<>();
         try (TestCluster cluster = new TestCluster(v -> {
-            v.put("transport.rabbitmq.queues", "default");
-            return v;
-        })) {
-            JobStore.Subscription events = cluster.store().subscribe(event -> {
-                if (event.state() == JobState.SUCCEEDED) {
-                    succeededEvents
-                            .computeIfAbsent(event.jobId(), id -> new AtomicInteger())
-                            .incrementAndGet();
-                }
-            });
+                    v.put("transport.rabbitmq.queues", "default");
+                    return v;
+                });
+                CountingWork work = new CountingWork(cluster)) {
             List<ApiClient> gateways = List.of(cluster.startGateway(), cluster.startGateway());
-            cluster.startWorker(CountingWork.handlers(invocations));
-            cluster.startWorker(CountingWork.handlers(invocations));
+            cluster.startWorker(work.handlers());
+            cluster.startWorker(work.handlers());
 
-            long begin = System.nanoTime();
-            List<String> ids = CountingWork.submitConcurrently(gateways, 1_000, "default");
-            long submitted = System.nanoTime();
-            await().atMost(Duration.ofMinutes(3)).until(() -> succeededEvents.size() == 1_000);
-            long finished = System.nanoTime();
+            List<String> ids = work.submitConcurrently(gateways, 1_000, "default");
 
-            System.out.printf(
-                    "RabbitMQ: 1000 submits in %d ms (%.0f/s), all succeeded %d ms after the first submit%n",
-                    (submitted - begin) / 1_000_000,
-                    1_000 / ((submitted - begin) / 1e9),
-                    (finished - begin) / 1_000_000);
-            for (String id : ids) {
-                Job job = cluster.store().find(id).orElseThrow();
-                assertThat(job.state()).as(id).isEqualTo(JobState.SUCCEEDED);
-                assertThat(job.result()).isEqualTo(IntNode.valueOf(1));
-            }
-            assertThat(succeededEvents.values())
-                    .allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
-            assertThat(invocations).hasSize(1_000);
-            long duplicates =
-                    invocations.values().stream().filter(c -> c.get() > 1).count();
-            assertThat(duplicates).as("jobs whose handler ran more than once").isZero();
-            events.close();
+            work.awaitSucceeded(ids, Duration.ofMinutes(3));
+            work.assertEachSucceededExactlyOnce(ids);
         }
     }
 
     @Test
     void aKafkaQueueAndARabbitMqQueueWorkSideBySide() throws Exception {
-        Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
         try (TestCluster cluster = new TestCluster(v -> {
-            v.put("transport.queues", "default,reports,parked");
-            v.put("transport.rabbitmq.queues", "reports");
-            return v;
-        })) {
+                    v.put("transport.queues", "default,reports,parked");
+                    v.put("transport.rabbitmq.queues", "reports");
+                    return v;
+                });
+                CountingWork work = new CountingWork(cluster)) {
             ApiClient gateway = cluster.startGateway();
-            cluster.startWorker(CountingWork.handlers(invocations), List.of("default", "reports"));
+            cluster.startWorker(work.handlers(), List.of("default", "reports"));
 
-            List<String> onKafka = CountingWork.submitConcurrently(List.of(gateway), 50, "default");
-            List<String> onRabbitMq = CountingWork.submitConcurrently(List.of(gateway), 50, "reports");
+            List<String> onKafka = work.submitConcurrently(List.of(gateway), 50, "default");
+            List<String> onRabbitMq = work.submitConcurrently(List.of(gateway), 50, "reports");
 
             List<String> all = new ArrayList<>(onKafka);
             all.addAll(onRabbitMq);
-            await().atMost(Duration.ofMinutes(2))
-                    .until(() -> all.stream()
-                            .allMatch(
-                                    id -> cluster.store().find(id).orElseThrow().state() == JobState.SUCCEEDED));
+            work.awaitSucceeded(all, Duration.ofMinutes(2));
+            work.assertEachSucceededExactlyOnce(all);
             assertThat(cluster.store()
                             .find(onRabbitMq.getFirst())
                             .orElseThrow()
                             .spec()
                             .queue())
                     .isEqualTo("reports");
-            assertThat(invocations).hasSize(100);
         }
     }
 
