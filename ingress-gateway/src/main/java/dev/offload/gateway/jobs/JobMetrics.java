@@ -6,11 +6,15 @@ import dev.offload.transport.UnroutableJobException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /** The gateway's job meters ({@code offload_jobs_submitted_total}, ...). Thread-safe. */
 final class JobMetrics {
     private final MeterRegistry meters;
+    /** type → queue → counter; both are bounded by configuration (jobs.types, transport.queues). */
+    private final Map<String, Map<String, Counter>> submitted = new ConcurrentHashMap<>();
 
     JobMetrics(MeterRegistry meters, IntSupplier waiting, IntSupplier storeCalls) {
         this.meters = meters;
@@ -24,11 +28,16 @@ final class JobMetrics {
     }
 
     void submitted(Job job) {
-        Counter.builder("offload.jobs.submitted")
-                .description("Jobs accepted (durable in the store and acknowledged by the broker)")
-                .tag("type", job.spec().type())
-                .tag("queue", job.spec().queue())
-                .register(meters)
+        // On every accepted job: look the counter up by its two tags instead of building and registering a meter id.
+        submitted
+                .computeIfAbsent(job.spec().type(), type -> new ConcurrentHashMap<>())
+                .computeIfAbsent(
+                        job.spec().queue(),
+                        queue -> Counter.builder("offload.jobs.submitted")
+                                .description("Jobs accepted (durable in the store and acknowledged by the broker)")
+                                .tag("type", job.spec().type())
+                                .tag("queue", queue)
+                                .register(meters))
                 .increment();
     }
 
