@@ -13,15 +13,25 @@ import sys
 out = pathlib.Path(sys.argv[1])
 mode = sys.argv[2] if len(sys.argv) > 2 else "full"
 
-runs = {}
+runs = {}        # single runs by scenario
+capacities = {}  # capacity searches (staircases) by scenario
+steps = {}       # the staircases' step reports by "scenario@rate"
 for f in sorted(out.glob("*.json")):
     if f.name == "summary.json":
         continue
     data = json.loads(f.read_text())
-    runs[data["scenario"]] = data
+    if "-capacity-" in f.name:
+        capacities[data["scenario"]] = data
+    elif "@" in data["scenario"]:
+        steps[data["scenario"]] = data
+    else:
+        runs[data["scenario"]] = data
 
 
 def throughput(name):
+    """The capacity found by a staircase, else a single run's ok/s, else the raw producer's records/s."""
+    if name in capacities:
+        return capacities[name]["sustainedRate"]
     r = runs.get(name)
     if r is None:
         return None
@@ -50,10 +60,33 @@ for ceiling in ("ref-http", "ref-accept", "ref-kafka"):
         ratios[f"submit/{ceiling}"] = round(submit / c, 3)
 if throughput("ref-accept") and throughput("ref-http"):
     ratios["ref-accept/ref-http"] = round(throughput("ref-accept") / throughput("ref-http"), 3)
+if throughput("rabbit-submit") and submit:
+    ratios["rabbit-submit/submit"] = round(throughput("rabbit-submit") / submit, 3)
+if throughput("rabbit-e2e") and throughput("e2e"):
+    ratios["rabbit-e2e/e2e"] = round(throughput("rabbit-e2e") / throughput("e2e"), 3)
 
-ORDER = ["ref-kafka", "ref-http", "ref-accept", "submit", "e2e", "poll", "longpoll"]
+heap = None
+if (out / "gateway-heap.tsv").exists():
+    used = [int(line.split("\t")[1]) for line in (out / "gateway-heap.tsv").read_text().splitlines() if "\t" in line]
+    if used:
+        heap = {"samples": len(used), "maxUsedMiB": round(max(used) / 1024, 1), "capMiB": 256}
+
+ORDER = ["ref-kafka", "ref-http", "ref-accept", "submit", "e2e", "poll", "longpoll", "rabbit-submit", "rabbit-e2e"]
+
+
+def order(name):
+    return ORDER.index(name) if name in ORDER else len(ORDER)
+
+
+capacity_rows = []
+for name, c in sorted(capacities.items(), key=lambda kv: order(kv[0])):
+    v = c.get("verification")
+    capacity_rows.append({
+        "scenario": name, "sustainedRate": c["sustainedRate"], "steps": c["steps"],
+        "jobs": None if v is None else f'{v["succeeded"]}/{v["submitted"]}', "exit": exit_codes.get(name)})
+
 scenarios = []
-for name, r in sorted(runs.items(), key=lambda kv: ORDER.index(kv[0]) if kv[0] in ORDER else len(ORDER)):
+for name, r in sorted(runs.items(), key=lambda kv: order(kv[0])):
     if "result" in r:
         scenarios.append({"scenario": name, "throughput": round(throughput(name), 1), "unit": "records/s",
                           "failed": r["result"]["failed"], "exit": exit_codes.get(name)})
@@ -66,13 +99,25 @@ for name, r in sorted(runs.items(), key=lambda kv: ORDER.index(kv[0]) if kv[0] i
         "jobs": None if v is None else f'{v["succeeded"]}/{v["submitted"]}',
         "exit": exit_codes.get(name)})
 
-summary = {"mode": mode, "cores": os.cpu_count(), "machine": platform.platform(), "ratios": ratios, "scenarios": scenarios, "usage": usage, "exitCodes": exit_codes}
+summary = {"mode": mode, "cores": os.cpu_count(), "machine": platform.platform(), "ratios": ratios,
+           "capacities": capacity_rows, "scenarios": scenarios, "gatewayHeap": heap, "usage": usage,
+           "exitCodes": exit_codes}
 (out / "summary.json").write_text(json.dumps(summary, indent=2))
 
 md = [f"# Offload bench suite ({mode})", "", f"{os.cpu_count()} cores, {platform.platform()}; load generator, broker, Redis, "
       "gateway and worker share them.", "", "## Ratios (same run, same machine)", "", "| ratio | value |", "|---|---|"]
 md += [f"| {k} | {v:.3f} |" for k, v in ratios.items()]
-md += ["", "## Scenarios", "",
+md += ["", "Ratios of capacities: each system's highest sustained rate in its staircase (see below).", "",
+       "## Capacities (staircases of open-loop rates, one generator process each)", "",
+       "| scenario | sustained /s | steps: offered → ok/s, p50 / p99 ms | jobs succeeded | exit |", "|---|---|---|---|---|"]
+for c in capacity_rows:
+    stair = "<br>".join(f'{s["offeredRate"]:.0f} → {s["okPerSecond"]:.0f}, {s["p50Ms"]:.1f} / {s["p99Ms"]:.1f}'
+                        f'{"" if s["sustained"] else " (" + s["reason"] + ")"}' for s in c["steps"])
+    md.append(f'| {c["scenario"]} | {c["sustainedRate"]:.0f} | {stair} | {c["jobs"] or "–"} | {c["exit"]} |')
+if heap:
+    md += ["", f'Gateway heap (run with -Xmx{heap["capMiB"]}m, sampled each second by jstat): at most '
+               f'{heap["maxUsedMiB"]} MiB in use over {heap["samples"]} samples.']
+md += ["", "## Single-rate scenarios", "",
        "| scenario | offered/s | throughput | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | peak in flight | errors | jobs succeeded | exit |",
        "|---|---|---|---|---|---|---|---|---|---|---|---|"]
 for s in scenarios:

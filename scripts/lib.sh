@@ -29,3 +29,24 @@ delete_redis_keys() {
   redis-cli -u "${OFFLOAD_STORE_REDIS_URI:-redis://127.0.0.1:6379}" --scan --pattern "$prefix*" \
     | xargs -r -n 500 redis-cli -u "${OFFLOAD_STORE_REDIS_URI:-redis://127.0.0.1:6379}" unlink >/dev/null || true
 }
+
+# rabbitmq_vhost NAME: creates a vhost of its own for a script's run on the local broker (guest may use it) and prints
+# its amqp:// URI; deleting the vhost later removes every queue and exchange the run declared. Without rabbitmqctl
+# (a remote broker), prints OFFLOAD_TRANSPORT_RABBITMQ_URI or the local default vhost's URI and creates nothing.
+rabbitmq_vhost() {
+  local name=$1
+  if [ -z "${OFFLOAD_TRANSPORT_RABBITMQ_URI:-}" ] && command -v rabbitmqctl >/dev/null \
+    && rabbitmqctl -q add_vhost "$name" >/dev/null 2>&1 \
+    && rabbitmqctl -q set_permissions -p "$name" guest '.*' '.*' '.*' >/dev/null 2>&1; then
+    echo "amqp://guest:guest@127.0.0.1:5672/$name"
+  else
+    echo "${OFFLOAD_TRANSPORT_RABBITMQ_URI:-amqp://guest:guest@127.0.0.1:5672}"
+  fi
+}
+
+# delete_rabbitmq_vhost NAME: removes a vhost made by rabbitmq_vhost, with everything in it (no-op if absent).
+delete_rabbitmq_vhost() {
+  command -v rabbitmqctl >/dev/null || return 0
+  rabbitmqctl -q list_vhosts 2>/dev/null | grep -qx "$1" || return 0
+  rabbitmqctl -q delete_vhost "$1" >/dev/null 2>&1 || true
+}

@@ -1,5 +1,7 @@
 package dev.offload.bench;
 
+import dev.offload.bench.capacity.CapacityReport;
+import dev.offload.bench.capacity.SustainCriteria;
 import dev.offload.bench.load.LoadPlan;
 import dev.offload.bench.load.OpenLoopGenerator;
 import dev.offload.bench.load.RunResult;
@@ -18,6 +20,9 @@ import dev.offload.bench.scenario.SubmitScenario;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -168,30 +173,117 @@ public final class BenchCli {
         try (HttpTarget http = new HttpTarget(vertx, load.target, load.apiKey, load.connections, waitConnections)) {
             Scenario scenario = scenarioOf.apply(new Target(vertx, http));
             scenario.prepare();
-            LoadPlan plan = load.plan(count);
             String name = load.name != null ? load.name : scenarioName;
-            System.err.printf(
-                    "%s: %s, %.0f/s, %d operations, at most %d in flight%n",
-                    name, http.address(), plan.rate(), plan.total(), plan.maxOutstanding());
-            Instant started = Instant.now();
-            RunResult result = new OpenLoopGenerator(vertx, plan, scenario.operation(), System.err).run();
-            RunReport.Verification verification = null;
-            if (scenario.verifies()) {
-                System.err.printf("verifying %d jobs%n", scenario.jobsToVerify().size());
-                verification = new JobVerifier(vertx, http).verify(scenario.jobsToVerify(), VERIFY_PATIENCE);
-            }
             Map<String, Object> config = load.describe();
             config.put("scenario", scenarioName);
             config.putAll(extraConfig);
-            RunReport report =
-                    RunReport.of(name, started.toString(), config, result, verification, ProcessUsage.current());
-            var json = new ReportWriter(load.results).write(report, started);
-            System.out.print(SummaryTable.format(report));
-            System.out.println("  results              " + json + " (and .html)");
-            return exitCode(report, load.failOnErrors);
+            Measurement measure = (runName, plan) -> {
+                System.err.printf(
+                        "%s: %s, %.0f/s, %d operations, at most %d in flight%n",
+                        runName, http.address(), plan.rate(), plan.total(), plan.maxOutstanding());
+                Instant started = Instant.now();
+                RunResult result = new OpenLoopGenerator(vertx, plan, scenario.operation(), System.err).run();
+                Map<String, Object> runConfig = new java.util.LinkedHashMap<>(config);
+                runConfig.put("rate", plan.rate());
+                RunReport report =
+                        RunReport.of(runName, started.toString(), runConfig, result, null, ProcessUsage.current());
+                return new Measured(report, started);
+            };
+            ReportWriter writer = new ReportWriter(load.results);
+            RunReport last;
+            if (load.steps.isEmpty() || count > 0) {
+                Measured measured = measure.run(name, load.plan(count));
+                last = withVerification(measured.report(), scenario, vertx, http);
+                var json = writer.write(last, measured.started());
+                System.out.print(SummaryTable.format(last));
+                System.out.println("  results              " + json + " (and .html)");
+            } else {
+                last = searchCapacity(name, load, measure, writer, () -> verify(scenario, vertx, http));
+            }
+            return exitCode(last, load.failOnErrors);
         } finally {
             vertx.close().await();
         }
+    }
+
+    /** One open-loop run of the scenario under a plan; the report has no verification yet. */
+    @FunctionalInterface
+    private interface Measurement {
+        Measured run(String name, LoadPlan plan) throws Exception;
+    }
+
+    private record Measured(RunReport report, Instant started) {}
+
+    /**
+     * Runs the scenario at each of {@code --steps} rates in turn and stops after the first one that is not sustained;
+     * writes every step's report and the search's {@link CapacityReport}. Returns the last step's report (whose
+     * errors decide {@code --fail-on-errors}).
+     */
+    private static RunReport searchCapacity(
+            String name, LoadOptions load, Measurement measure, ReportWriter writer, Verifier verifier)
+            throws Exception {
+        SustainCriteria criteria = load.sustainCriteria();
+        List<CapacityReport.Step> steps = new ArrayList<>();
+        List<String> files = new ArrayList<>();
+        Instant searchStarted = Instant.now();
+        RunReport last = null;
+        List<Double> rates = load.steps.stream().sorted().toList();
+        for (int i = 0; i < rates.size(); i++) {
+            double rate = rates.get(i);
+            // The first step carries the warm-up of every JVM involved; later ones only settle at the new rate.
+            Measured measured = measure.run(
+                    String.format(Locale.ROOT, "%s@%.0f", name, rate),
+                    load.plan(0, rate, i == 0 ? load.warmup : load.stepSettle));
+            last = measured.report();
+            files.add(writer.write(last, measured.started()).getFileName().toString());
+            SustainCriteria.Verdict verdict = criteria.judge(rate, last);
+            CapacityReport.Step step = new CapacityReport.Step(
+                    rate,
+                    last.totals().succeededPerSecond(),
+                    last.latencyMs().getOrDefault("p50", 0.0),
+                    last.latencyMs().getOrDefault("p99", 0.0),
+                    last.totals().errors(),
+                    verdict.sustained(),
+                    verdict.reason());
+            steps.add(step);
+            System.err.printf(
+                    Locale.ROOT,
+                    "step %.0f/s: %.0f ok/s, p50 %.1f ms, p99 %.1f ms: %s%n",
+                    rate,
+                    step.okPerSecond(),
+                    step.p50Ms(),
+                    step.p99Ms(),
+                    verdict.reason());
+            if (!verdict.sustained()) {
+                break;
+            }
+        }
+        RunReport.Verification verification = verifier.verify();
+        CapacityReport report =
+                new CapacityReport(name, criteria, steps, CapacityReport.sustainedRate(steps), verification, files);
+        var json = writer.writeCapacity(report, searchStarted);
+        System.out.print(SummaryTable.format(report));
+        System.out.println("  results              " + json);
+        return last.withVerification(verification);
+    }
+
+    /** Checks that every job the scenario submitted succeeded; null when the scenario submits none. */
+    @FunctionalInterface
+    private interface Verifier {
+        RunReport.Verification verify() throws Exception;
+    }
+
+    private static RunReport withVerification(RunReport report, Scenario scenario, Vertx vertx, HttpTarget http)
+            throws Exception {
+        return report.withVerification(verify(scenario, vertx, http));
+    }
+
+    private static RunReport.Verification verify(Scenario scenario, Vertx vertx, HttpTarget http) throws Exception {
+        if (!scenario.verifies()) {
+            return null;
+        }
+        System.err.printf("verifying %d jobs%n", scenario.jobsToVerify().size());
+        return new JobVerifier(vertx, http).verify(scenario.jobsToVerify(), VERIFY_PATIENCE);
     }
 
     private static int exitCode(RunReport report, boolean failOnErrors) {

@@ -1,10 +1,12 @@
 package dev.offload.bench;
 
+import dev.offload.bench.capacity.SustainCriteria;
 import dev.offload.bench.load.LoadPlan;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -65,7 +67,40 @@ final class LoadOptions {
     @Option(names = "--fail-on-errors", description = "Exit with 3 when any operation failed.")
     boolean failOnErrors;
 
+    @Option(
+            names = "--steps",
+            split = ",",
+            description = "Capacity search: run at each of these rates in turn (ascending, in one process; --rate is"
+                    + " then ignored), each for --duration after --step-settle (the first after --warmup), and stop"
+                    + " after the first rate that is not sustained.")
+    List<Double> steps = List.of();
+
+    @Option(
+            names = "--step-settle",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "Time at a new step's rate before measuring it.")
+    Duration stepSettle;
+
+    @Option(
+            names = "--sustain-p99",
+            defaultValue = "250",
+            description = "Capacity search: the p99 (ms) above which a rate does not count as sustained.")
+    double sustainP99;
+
+    @Option(
+            names = "--sustain-share",
+            defaultValue = "0.97",
+            description =
+                    "Capacity search: the share of the offered rate that must succeed for it to count as sustained.")
+    double sustainShare;
+
     LoadPlan plan(long count) {
+        return plan(count, rate, warmup);
+    }
+
+    /** The plan of one run at {@code rate}, measured after {@code warmup} (both ignored when count is more than 0). */
+    LoadPlan plan(long count, double rate, Duration warmup) {
         return new LoadPlan(
                 rate,
                 count > 0 ? Duration.ZERO : duration,
@@ -73,6 +108,10 @@ final class LoadOptions {
                 count,
                 maxOutstanding,
                 drainTimeout);
+    }
+
+    SustainCriteria sustainCriteria() {
+        return new SustainCriteria(sustainShare, sustainP99);
     }
 
     Map<String, Object> describe() {
@@ -84,6 +123,10 @@ final class LoadOptions {
         config.put("connections", connections);
         config.put("maxOutstanding", maxOutstanding);
         config.put("cores", Runtime.getRuntime().availableProcessors());
+        if (!steps.isEmpty()) {
+            config.put("steps", steps);
+            config.put("stepSettle", stepSettle.toString());
+        }
         return config;
     }
 }

@@ -3,6 +3,7 @@ package dev.offload.bench.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.offload.bench.capacity.CapacityReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,6 +38,14 @@ public final class ReportWriter {
         Path json = directory.resolve(base + ".json");
         Files.writeString(json, toJson(report));
         Files.writeString(directory.resolve(base + ".html"), toHtml(report));
+        return json;
+    }
+
+    /** Writes a capacity search's summary as {@code <scenario>-capacity-<timestamp>.json}; returns its path. */
+    public Path writeCapacity(CapacityReport report, Instant startedAt) throws IOException {
+        Files.createDirectories(directory);
+        Path json = directory.resolve(report.scenario() + "-capacity-" + STAMP.format(startedAt) + ".json");
+        Files.writeString(json, toJson(report));
         return json;
     }
 

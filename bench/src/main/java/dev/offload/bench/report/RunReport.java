@@ -63,6 +63,11 @@ public record RunReport(
         }
     }
 
+    /** This report with the jobs' verification (null for runs that submit no jobs). */
+    public RunReport withVerification(Verification verification) {
+        return new RunReport(scenario, startedAt, config, totals, latencyMs, errors, verification, generator, series);
+    }
+
     /** Builds the report of a finished run. */
     public static RunReport of(
             String scenario,

@@ -1,5 +1,6 @@
 package dev.offload.bench.report;
 
+import dev.offload.bench.capacity.CapacityReport;
 import java.util.Locale;
 import java.util.Map;
 
@@ -29,6 +30,31 @@ public final class SummaryTable {
         }
         ProcessUsage g = report.generator();
         row(out, "generator", String.format(Locale.ROOT, "cpu %.1f s, rss %d MiB", g.cpuSeconds(), g.rssKiB() / 1024));
+        return out.toString();
+    }
+
+    /** The terminal summary of a capacity search: one line per step, then the sustained rate. */
+    public static String format(CapacityReport report) {
+        StringBuilder out = new StringBuilder();
+        out.append("== ").append(report.scenario()).append(" capacity ==\n");
+        for (CapacityReport.Step s : report.steps()) {
+            row(
+                    out,
+                    String.format(Locale.ROOT, "%.0f /s offered", s.offeredRate()),
+                    String.format(
+                            Locale.ROOT,
+                            "%.0f ok/s, p50 %.1f ms, p99 %.1f ms, %d errors: %s",
+                            s.okPerSecond(),
+                            s.p50Ms(),
+                            s.p99Ms(),
+                            s.errors(),
+                            s.reason()));
+        }
+        row(out, "sustained", String.format(Locale.ROOT, "%.0f /s", report.sustainedRate()));
+        RunReport.Verification v = report.verification();
+        if (v != null) {
+            row(out, "jobs succeeded", v.succeeded() + " of " + v.submitted() + (v.passed() ? "" : "  LOST OR FAILED"));
+        }
         return out.toString();
     }
 
