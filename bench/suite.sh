@@ -175,22 +175,32 @@ scenario ref-accept submit --target http://127.0.0.1:$ref_accept_port --path / -
   "${sustain[@]}" "${common[@]}"
 stop ref-accept
 
-# 4. Offload: one gateway and one worker, each its own process. The gateway's heap is capped at the bound
-# (256 MiB) and sampled every second: a gateway that needed more would fail the run or show GC at the cap.
+# 4. Offload's accept path: a gateway alone, like ref-accept (no consumer takes CPU from it). Its heap is capped at
+# the bound (256 MiB) and sampled every second: a gateway that needed more would fail the run or show GC at
+# the cap. The jobs it accepts are checked once the worker has run them (submit-verify below).
 launch gateway env OFFLOAD_GATEWAY_PORT=$gateway_port OFFLOAD_MANAGEMENT_PORT=$gateway_mgmt \
   java -Xmx256m -jar standalone/target/offload.jar gateway --config "$work/offload.yaml"
-launch worker env OFFLOAD_MANAGEMENT_PORT=$worker_mgmt java -jar standalone/target/offload.jar worker --config "$work/offload.yaml"
 await_ready $gateway_mgmt "${pid_of[gateway]}" "$work/gateway.log" gateway
-await_ready $worker_mgmt "${pid_of[worker]}" "$work/worker.log" worker
 sample_heap "${pid_of[gateway]}" "$out/gateway-heap.tsv" &
 pids+=($!)
 offload=(--target http://127.0.0.1:$gateway_port --api-key "$key" "${strict[@]}")
-scenario submit submit "${offload[@]}" --steps "$submit_steps" "${sustain[@]}" "${common[@]}"
+scenario submit submit "${offload[@]}" --steps "$submit_steps" "${sustain[@]}" "${common[@]}" \
+  --defer-verify "$work/submitted.txt"
+
+# 5. Then a worker, as its own process: it drains what submit queued, and every later scenario runs end to end.
+launch worker env OFFLOAD_MANAGEMENT_PORT=$worker_mgmt java -jar standalone/target/offload.jar worker --config "$work/offload.yaml"
+await_ready $worker_mgmt "${pid_of[worker]}" "$work/worker.log" worker
+phase_start
+rc=0
+"${bench[@]}" verify --target http://127.0.0.1:$gateway_port --api-key "$key" --ids "$work/submitted.txt" || rc=$?
+phase_end submit-verify
+echo "submit-verify	$rc" >>"$out/exit-codes.tsv"
+[ "$rc" -eq 0 ] || { echo "submit-verify: exit status $rc (jobs lost or failed)" >&2; failed=1; }
 scenario e2e e2e "${offload[@]}" --steps "$e2e_steps" "${sustain[@]}" "${common[@]}"
 scenario poll poll "${offload[@]}" --rate "$poll_rate" "${common[@]}"
 scenario longpoll longpoll "${offload[@]}" --rate "$lp_rate" --clients "$lp_clients" \
   --sleep-min "$lp_sleep_min" --sleep-spread "$lp_sleep_spread"
-# 5. The same gateway and worker with the jobs on a RabbitMQ quorum queue.
+# 6. The same gateway and worker with the jobs on a RabbitMQ quorum queue.
 rabbit_job='{"type":"demo.echo","queue":"rmq","payload":{"n":{{seq}}}}'
 scenario rabbit-submit submit "${offload[@]}" --body "$rabbit_job" --steps "$rabbit_steps" "${sustain[@]}" "${common[@]}"
 scenario rabbit-e2e e2e "${offload[@]}" --body "$rabbit_job" --steps "$rabbit_steps" "${sustain[@]}" "${common[@]}"

@@ -18,6 +18,9 @@ import dev.offload.bench.scenario.PollScenario;
 import dev.offload.bench.scenario.Scenario;
 import dev.offload.bench.scenario.SubmitScenario;
 import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +47,7 @@ import picocli.CommandLine.Option;
             BenchCli.EndToEnd.class,
             BenchCli.Poll.class,
             BenchCli.LongPoll.class,
+            BenchCli.Verify.class,
             ReferenceCommands.RefHttp.class,
             ReferenceCommands.RefAccept.class,
             ReferenceCommands.RefKafka.class
@@ -75,15 +79,65 @@ public final class BenchCli {
         @Option(names = "--no-verify", description = "Do not check the jobs at the end (for the reference servers).")
         boolean noVerify;
 
+        @Option(
+                names = "--defer-verify",
+                description = "Write the accepted job ids to this file instead of checking them now; `verify --ids`"
+                        + " checks them later (to measure the accept path while no worker runs).")
+        Path deferVerify;
+
         @Override
         public Integer call() throws Exception {
-            return run(
+            boolean verify = !noVerify && deferVerify == null;
+            SubmitScenario[] built = new SubmitScenario[1];
+            int status = run(
                     "submit",
                     load,
                     0,
                     load.connections,
                     Map.of("path", path, "body", body),
-                    target -> new SubmitScenario(target.http(), path, new BodyTemplate(body), expect, !noVerify));
+                    target -> built[0] =
+                            new SubmitScenario(target.http(), path, new BodyTemplate(body), expect, !noVerify, verify));
+            if (deferVerify != null) {
+                Files.write(deferVerify, built[0].jobsToVerify());
+                System.err.printf(
+                        "%d job ids written to %s for `verify --ids`%n",
+                        built[0].jobsToVerify().size(), deferVerify);
+            }
+            return status;
+        }
+    }
+
+    @Command(name = "verify", description = "Check that every job listed in --ids (one id per line) succeeded.")
+    static final class Verify implements Callable<Integer> {
+        @Option(names = "--target", defaultValue = "http://127.0.0.1:8080", description = "Base URL of Offload.")
+        URI target;
+
+        @Option(names = "--api-key", description = "API key sent as a bearer token.")
+        String apiKey;
+
+        @Option(names = "--ids", required = true, description = "File of job ids, one per line.")
+        Path ids;
+
+        @Option(
+                names = "--patience",
+                defaultValue = "5m",
+                converter = DurationConverter.class,
+                description = "How long to wait for jobs that are not finished yet.")
+        Duration patience;
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> jobIds =
+                    Files.readAllLines(ids).stream().filter(id -> !id.isBlank()).toList();
+            Vertx vertx = Vertx.vertx();
+            try (HttpTarget http = new HttpTarget(vertx, target, apiKey, JobVerifier.PARALLEL, JobVerifier.PARALLEL)) {
+                System.err.printf("verifying %d jobs%n", jobIds.size());
+                RunReport.Verification v = new JobVerifier(vertx, http).verify(jobIds, patience);
+                System.out.printf("  %-20s %d of %d%n", "jobs succeeded", v.succeeded(), v.submitted());
+                return verdict(v);
+            } finally {
+                vertx.close().await();
+            }
         }
     }
 
@@ -286,11 +340,17 @@ public final class BenchCli {
         return new JobVerifier(vertx, http).verify(scenario.jobsToVerify(), VERIFY_PATIENCE);
     }
 
-    private static int exitCode(RunReport report, boolean failOnErrors) {
-        RunReport.Verification v = report.verification();
+    private static int verdict(RunReport.Verification v) {
         if (v != null && !v.passed()) {
             System.err.printf("FAILED: %d of %d jobs did not succeed%n", v.submitted() - v.succeeded(), v.submitted());
             v.notSucceeded().forEach((id, state) -> System.err.println("  " + id + " " + state));
+            return LOST_JOBS;
+        }
+        return 0;
+    }
+
+    private static int exitCode(RunReport report, boolean failOnErrors) {
+        if (verdict(report.verification()) != 0) {
             return LOST_JOBS;
         }
         if (failOnErrors && report.totals().errors() > 0) {

@@ -21,7 +21,7 @@ import java.util.concurrent.ExecutionException;
  */
 public final class JobVerifier {
 
-    static final int PARALLEL = 64;
+    public static final int PARALLEL = 64;
 
     private final Vertx vertx;
     private final HttpTarget target;
