@@ -31,6 +31,32 @@ public interface JobStore extends AutoCloseable {
      */
     CreateResult create(Job job, Duration idempotencyTtl);
 
+    /**
+     * {@link #create} for many jobs at once, in as few round trips as the store allows (Redis: one pipeline); the
+     * results are in the order of {@code creations}. The gateway gathers the submissions of concurrent requests into
+     * one call, so under load a store round trip carries many jobs instead of one.
+     *
+     * @throws StoreUnavailableException when the store cannot be reached (then no result is known for any item)
+     */
+    default List<BatchResult<CreateResult>> createAll(List<Creation> creations) {
+        return creations.stream()
+                .map(c -> BatchResult.capture(() -> create(c.job(), c.idempotencyTtl())))
+                .toList();
+    }
+
+    /** {@link #compareAndSet} for many jobs at once, like {@link #createAll}; results in the order of the changes. */
+    default List<BatchResult<Optional<Job>>> compareAndSetAll(List<Change> changes) {
+        return changes.stream()
+                .map(c -> BatchResult.capture(() -> compareAndSet(c.current(), c.next())))
+                .toList();
+    }
+
+    /** The arguments of one {@link #create} in a {@link #createAll}. */
+    record Creation(Job job, Duration idempotencyTtl) {}
+
+    /** The arguments of one {@link #compareAndSet} in a {@link #compareAndSetAll}. */
+    record Change(Job current, Job next) {}
+
     /** The job, or empty if it does not exist or has expired. */
     Optional<Job> find(String id);
 

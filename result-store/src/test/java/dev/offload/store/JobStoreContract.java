@@ -200,6 +200,70 @@ public abstract class JobStoreContract {
         assertThat(store.find(job.id())).contains(winners.get(0));
     }
 
+    // ---- batched writes -------------------------------------------------------------------------------------------
+
+    @Test
+    void createAllStoresEachJobAndAnswersInOrderAsSingleCreatesWould() {
+        Job plain = aQueuedJob().build();
+        Job keyed = aQueuedJob().idempotencyKey("batch-1", "f1").build();
+        Job sameKey = aQueuedJob()
+                .tenant(keyed.tenant())
+                .idempotencyKey("batch-1", "f2")
+                .build();
+        Job scheduled = aScheduledJob(now().plusSeconds(60)).build();
+
+        List<BatchResult<CreateResult>> results = store.createAll(List.of(
+                new JobStore.Creation(plain, DAY),
+                new JobStore.Creation(keyed, DAY),
+                new JobStore.Creation(sameKey, DAY),
+                new JobStore.Creation(scheduled, DAY)));
+
+        assertThat(results).hasSize(4);
+        assertThat(results.get(0).get()).isEqualTo(new CreateResult.Created(plain.withVersion(1)));
+        assertThat(results.get(1).get()).isEqualTo(new CreateResult.Created(keyed.withVersion(1)));
+        // Within one batch the items still apply one after the other: the second use of the key is a duplicate.
+        assertThat(results.get(2).get()).isEqualTo(new CreateResult.Duplicate(keyed.withVersion(1)));
+        assertThat(results.get(3).get()).isEqualTo(new CreateResult.Created(scheduled.withVersion(1)));
+        assertThat(store.find(plain.id())).contains(plain.withVersion(1));
+        assertThat(store.find(sameKey.id())).isEmpty();
+    }
+
+    @Test
+    void anItemThatFailsInACreateAllFailsAloneAndItsNeighboursAreStored() {
+        Job existing = created(aQueuedJob().build());
+        Job before = aQueuedJob().build();
+        Job after = aQueuedJob().build();
+
+        List<BatchResult<CreateResult>> results = store.createAll(List.of(
+                new JobStore.Creation(before, DAY),
+                new JobStore.Creation(existing, DAY),
+                new JobStore.Creation(after, DAY)));
+
+        assertThat(results.get(0).get()).isInstanceOf(CreateResult.Created.class);
+        assertThatThrownBy(() -> results.get(1).get()).isInstanceOf(IllegalStateException.class);
+        assertThat(results.get(2).get()).isInstanceOf(CreateResult.Created.class);
+        assertThat(store.find(after.id())).isPresent();
+    }
+
+    @Test
+    void compareAndSetAllWritesTheCurrentVersionsAndRefusesTheStaleOne() {
+        Job first = created(aQueuedJob().build());
+        Job second = created(aQueuedJob().build());
+        Job secondPublished = written(second, second.markPublished(now()));
+
+        List<BatchResult<Optional<Job>>> results = store.compareAndSetAll(List.of(
+                new JobStore.Change(first, first.markPublished(now())),
+                new JobStore.Change(second, second.cancel(now()))));
+
+        assertThat(results.get(0).get()).hasValueSatisfying(job -> {
+            assertThat(job.version()).isEqualTo(2);
+            assertThat(job.published()).isTrue();
+        });
+        assertThat(results.get(1).get()).isEmpty();
+        assertThat(store.find(first.id())).isEqualTo(results.get(0).get());
+        assertThat(store.find(second.id())).contains(secondPublished);
+    }
+
     // ---- idempotency ---------------------------------------------------------------------------------------------
 
     @Test

@@ -132,7 +132,7 @@ public final class JobRoutes {
                 ? Job.queued(id, tenant, submission.spec(), now, config.jobs().publishGrace())
                 : Job.scheduled(id, tenant, submission.spec(), now, submission.runAt());
 
-        store.call(s -> s.create(job, config.jobs().idempotencyTtl()))
+        store.create(job, config.jobs().idempotencyTtl())
                 .compose(created -> switch (created) {
                     case CreateResult.Created c -> accept(c.job());
                     case CreateResult.Duplicate d -> replay(d.existing(), fingerprint, now);
@@ -152,15 +152,13 @@ public final class JobRoutes {
         if (job.spec().idempotencyKey() != null) {
             // A repeat of this request reads the flag to tell "accepted" from "still being accepted" (409), so the
             // 202 waits for it.
-            return published
-                    .compose(ok -> store.call(s -> markPublished(s, job)))
-                    .onSuccess(metrics::submitted);
+            return published.compose(ok -> markPublished(job)).onSuccess(metrics::submitted);
         }
         // Nobody but the scheduler reads the flag of a job without an Idempotency-Key, so the 202 need not wait for
         // it: one store round trip less per submission. If the write is lost, the scheduler publishes the job again
         // after jobs.publishGrace, and the duplicate message finds the job claimed or finished (a lost CAS).
         return published.map(ok -> {
-            store.call(s -> markPublished(s, job))
+            markPublished(job)
                     .onFailure(e -> LOG.warn("job {}: could not record its publication: {}", job.id(), e.toString()));
             metrics.submitted(job);
             return job;
@@ -182,10 +180,13 @@ public final class JobRoutes {
         return store.call(s -> s.abandon(job)).transform(ignored -> Future.failedFuture(unavailable));
     }
 
-    private Job markPublished(JobStore s, Job job) {
-        Optional<Job> written = s.compareAndSet(job, job.markPublished(clock.instant()));
-        // A fast worker may have claimed (or a client cancelled) the job already: show what is stored now.
-        return written.orElseGet(() -> s.find(job.id()).orElse(job));
+    private Future<Job> markPublished(Job job) {
+        return store.compareAndSet(job, job.markPublished(clock.instant()))
+                .compose(written -> written.isPresent()
+                        ? Future.succeededFuture(written.get())
+                        // A fast worker may have claimed (or a client cancelled) the job already: show what is
+                        // stored now.
+                        : store.call(s -> s.find(job.id()).orElse(job)));
     }
 
     private Future<Job> replay(Job existing, String fingerprint, Instant now) {

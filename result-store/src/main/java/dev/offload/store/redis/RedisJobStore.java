@@ -4,6 +4,7 @@ import dev.offload.model.Job;
 import dev.offload.model.JobEvent;
 import dev.offload.model.JobId;
 import dev.offload.model.Json;
+import dev.offload.store.BatchResult;
 import dev.offload.store.CreateResult;
 import dev.offload.store.JobPage;
 import dev.offload.store.JobQuery;
@@ -17,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
@@ -54,6 +56,22 @@ final class RedisJobStore implements JobStore {
 
     @Override
     public CreateResult create(Job job, Duration idempotencyTtl) {
+        ScriptCall create = createCall(job, idempotencyTtl);
+        return createResult(create, call("create", () -> CREATE.run(redis, create.keys(), create.args())));
+    }
+
+    /** One pipeline of create scripts: one round trip for the whole batch. */
+    @Override
+    public List<BatchResult<CreateResult>> createAll(List<Creation> creations) {
+        List<ScriptCall> calls = new ArrayList<>(creations.size());
+        for (Creation c : creations) {
+            calls.add(createCall(c.job(), c.idempotencyTtl()));
+        }
+        return pipelined("createAll", CREATE, calls, this::createResult);
+    }
+
+    /** The keys and arguments of the create script for {@code job}, and the record it stores. */
+    private ScriptCall createCall(Job job, Duration idempotencyTtl) {
         String key = job.spec().idempotencyKey();
         requireKeyShard(job, key);
         int shard = JobId.shardOf(job.id());
@@ -73,11 +91,15 @@ final class RedisJobStore implements JobStore {
                 Json.toString(JobEvent.of(stored)),
                 keys.events(),
                 keys.jobPrefix(shard));
-        List<?> reply = (List<?>) call("create", () -> CREATE.run(redis, scriptKeys, args));
+        return new ScriptCall(scriptKeys, args, stored);
+    }
+
+    private CreateResult createResult(ScriptCall create, Object replyObject) {
+        List<?> reply = (List<?>) replyObject;
         return switch ((String) reply.get(0)) {
-            case "created" -> new CreateResult.Created(stored);
+            case "created" -> new CreateResult.Created(create.stored());
             case "duplicate" -> new CreateResult.Duplicate(Json.fromString((String) reply.get(1), Job.class));
-            default -> throw new IllegalStateException("job " + job.id() + " already exists");
+            default -> throw new IllegalStateException("job " + create.stored().id() + " already exists");
         };
     }
 
@@ -100,6 +122,22 @@ final class RedisJobStore implements JobStore {
 
     @Override
     public Optional<Job> compareAndSet(Job current, Job next) {
+        ScriptCall change = compareAndSetCall(current, next);
+        return compareAndSetResult(
+                change, call("compareAndSet", () -> COMPARE_AND_SET.run(redis, change.keys(), change.args())));
+    }
+
+    /** One pipeline of compare-and-set scripts: one round trip for the whole batch. */
+    @Override
+    public List<BatchResult<Optional<Job>>> compareAndSetAll(List<Change> changes) {
+        List<ScriptCall> calls = new ArrayList<>(changes.size());
+        for (Change c : changes) {
+            calls.add(compareAndSetCall(c.current(), c.next()));
+        }
+        return pipelined("compareAndSetAll", COMPARE_AND_SET, calls, this::compareAndSetResult);
+    }
+
+    private ScriptCall compareAndSetCall(Job current, Job next) {
         if (!current.id().equals(next.id())) {
             throw new IllegalArgumentException("compareAndSet of job " + current.id() + " got job " + next.id());
         }
@@ -117,8 +155,51 @@ final class RedisJobStore implements JobStore {
                 millis(stored.createdAt()),
                 Json.toString(JobEvent.of(stored)),
                 keys.events());
-        Object written = call("compareAndSet", () -> COMPARE_AND_SET.run(redis, scriptKeys, args));
-        return Long.valueOf(1).equals(written) ? Optional.of(stored) : Optional.empty();
+        return new ScriptCall(scriptKeys, args, stored);
+    }
+
+    private Optional<Job> compareAndSetResult(ScriptCall change, Object written) {
+        return Long.valueOf(1).equals(written) ? Optional.of(change.stored()) : Optional.empty();
+    }
+
+    /** A script's keys and arguments, and the job record it writes. */
+    private record ScriptCall(List<String> keys, List<String> args, Job stored) {}
+
+    /**
+     * Runs {@code script} once per call in one pipeline and maps each reply. An item that Redis answers with an error
+     * fails alone; NOSCRIPT (the script cache was flushed) reruns that item on its own, loading the script again.
+     */
+    private <T> List<BatchResult<T>> pipelined(
+            String operation, LuaScript script, List<ScriptCall> calls, BiFunction<ScriptCall, Object, T> reply) {
+        List<Response<Object>> responses = new ArrayList<>(calls.size());
+        call(operation, () -> {
+            String sha = script.sha(redis);
+            try (AbstractPipeline pipeline = redis.pipelined()) {
+                for (ScriptCall c : calls) {
+                    responses.add(pipeline.evalsha(sha, c.keys(), c.args()));
+                }
+                pipeline.sync();
+            }
+            return null;
+        });
+        List<BatchResult<T>> results = new ArrayList<>(calls.size());
+        for (int i = 0; i < calls.size(); i++) {
+            ScriptCall c = calls.get(i);
+            Response<Object> response = responses.get(i);
+            results.add(BatchResult.capture(() -> {
+                Object answer;
+                try {
+                    answer = response.get();
+                } catch (JedisDataException e) {
+                    if (!LuaScript.isNoScript(e)) {
+                        throw new IllegalStateException("Redis rejected " + operation + ": " + e.getMessage(), e);
+                    }
+                    answer = call(operation, () -> script.run(redis, c.keys(), c.args()));
+                }
+                return reply.apply(c, answer);
+            }));
+        }
+        return results;
     }
 
     @Override

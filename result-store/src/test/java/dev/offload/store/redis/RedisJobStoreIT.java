@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.offload.model.Job;
 import dev.offload.model.JobEvent;
+import dev.offload.store.BatchResult;
+import dev.offload.store.CreateResult;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStoreContract;
 import dev.offload.store.JobStores;
@@ -16,6 +18,7 @@ import dev.offload.testing.RedisFixture;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,7 +85,30 @@ class RedisJobStoreIT extends JobStoreContract {
                     .hasMessageContaining("127.0.0.1:1");
             assertThatThrownBy(() -> unreachable.create(aQueuedJob().build(), DAY))
                     .isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> unreachable.createAll(
+                            List.of(new JobStore.Creation(aQueuedJob().build(), DAY))))
+                    .isInstanceOf(StoreUnavailableException.class);
         }
+    }
+
+    @Test
+    void batchedWritesLoadTheScriptsAgainAfterRedisForgotThem() {
+        Job job = created(aQueuedJob().build());
+        try (RedisClient redis = RedisClient.create(URI.create(RedisFixture.uri()))) {
+            redis.scriptFlush();
+        }
+        Job another = aQueuedJob().build();
+
+        List<BatchResult<CreateResult>> created = store.createAll(List.of(new JobStore.Creation(another, DAY)));
+        try (RedisClient redis = RedisClient.create(URI.create(RedisFixture.uri()))) {
+            redis.scriptFlush();
+        }
+        List<BatchResult<Optional<Job>>> changed =
+                store.compareAndSetAll(List.of(new JobStore.Change(job, job.markPublished(now()))));
+
+        assertThat(created.get(0).get()).isEqualTo(new CreateResult.Created(another.withVersion(1)));
+        assertThat(changed.get(0).get())
+                .hasValueSatisfying(j -> assertThat(j.version()).isEqualTo(2));
     }
 
     @Test

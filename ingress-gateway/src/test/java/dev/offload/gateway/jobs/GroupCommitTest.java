@@ -1,0 +1,191 @@
+package dev.offload.gateway.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.offload.store.BatchResult;
+import dev.offload.store.StoreUnavailableException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Group commit: batches form while a flush is in flight, items fail alone, results arrive on the caller's context. */
+class GroupCommitTest {
+    private final Vertx vertx = Vertx.vertx();
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        threads.shutdownNow();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aLoneItemLeavesAtOnceAndItemsArrivingDuringAFlushLeaveTogetherInTheNext() throws Exception {
+        CountDownLatch firstFlushEntered = new CountDownLatch(1);
+        CountDownLatch releaseFirstFlush = new CountDownLatch(1);
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(
+                items -> {
+                    batches.add(List.copyOf(items));
+                    if (batches.size() == 1) {
+                        firstFlushEntered.countDown();
+                        await(releaseFirstFlush);
+                    }
+                    return items.stream().map(i -> BatchResult.of(i * 10)).toList();
+                },
+                i -> i * 10,
+                threads,
+                128,
+                1);
+        Context context = vertx.getOrCreateContext();
+
+        Future<Integer> first = commit.submit(1, context);
+        assertThat(firstFlushEntered.await(5, TimeUnit.SECONDS)).isTrue();
+        List<Future<Integer>> queued = new ArrayList<>();
+        for (int i = 2; i <= 6; i++) {
+            queued.add(commit.submit(i, context));
+        }
+        releaseFirstFlush.countDown();
+
+        assertThat(result(first)).isEqualTo(10);
+        for (int i = 0; i < queued.size(); i++) {
+            assertThat(result(queued.get(i))).isEqualTo((i + 2) * 10);
+        }
+        assertThat(batches).containsExactly(List.of(1), List.of(2, 3, 4, 5, 6));
+    }
+
+    @Test
+    void batchesNeverExceedTheirBound() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(
+                items -> {
+                    batches.add(List.copyOf(items));
+                    await(release);
+                    return items.stream().map(BatchResult::of).toList();
+                },
+                Function.identity(),
+                threads,
+                3,
+                1);
+        Context context = vertx.getOrCreateContext();
+        List<Future<Integer>> all = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            all.add(commit.submit(i, context));
+        }
+        release.countDown();
+
+        for (Future<Integer> f : all) {
+            result(f);
+        }
+        assertThat(batches).allSatisfy(batch -> assertThat(batch).hasSizeLessThanOrEqualTo(3));
+        assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(10);
+    }
+
+    @Test
+    void anItemThatFailsFailsAloneAndABatchThatThrowsIsRetriedItemByItem() throws Exception {
+        GroupCommit<Integer, Integer> itemFailure = new GroupCommit<>(
+                items -> items.stream()
+                        .map(i -> i == 2
+                                ? BatchResult.<Integer>failed(new IllegalStateException("two"))
+                                : BatchResult.of(i))
+                        .toList(),
+                Function.identity(),
+                threads,
+                128,
+                1);
+        GroupCommit<Integer, Integer> batchFailure = new GroupCommit<>(
+                items -> {
+                    throw new IllegalArgumentException("a bug in one item breaks the pipeline");
+                },
+                i -> {
+                    if (i == 2) {
+                        throw new IllegalArgumentException("two");
+                    }
+                    return i;
+                },
+                threads,
+                128,
+                1);
+        Context context = vertx.getOrCreateContext();
+
+        for (GroupCommit<Integer, Integer> commit : List.of(itemFailure, batchFailure)) {
+            Future<Integer> one = commit.submit(1, context);
+            Future<Integer> two = commit.submit(2, context);
+            Future<Integer> three = commit.submit(3, context);
+
+            assertThat(result(one)).isEqualTo(1);
+            assertThat(failure(two)).hasMessage("two");
+            assertThat(result(three)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void anUnreachableStoreFailsEveryItemOfTheBatchWithoutRetries() throws Exception {
+        List<Integer> singles = new CopyOnWriteArrayList<>();
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(
+                items -> {
+                    throw new StoreUnavailableException("Redis is down", null);
+                },
+                i -> {
+                    singles.add(i);
+                    return i;
+                },
+                threads,
+                128,
+                1);
+        Context context = vertx.getOrCreateContext();
+
+        Future<Integer> one = commit.submit(1, context);
+        Future<Integer> two = commit.submit(2, context);
+
+        assertThat(failure(one)).isInstanceOf(StoreUnavailableException.class);
+        assertThat(failure(two)).isInstanceOf(StoreUnavailableException.class);
+        assertThat(singles).isEmpty();
+    }
+
+    @Test
+    void resultsAreDeliveredOnTheContextOfEachCaller() throws Exception {
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(
+                items -> items.stream().map(BatchResult::of).toList(), Function.identity(), threads, 128, 2);
+        Context a = vertx.getOrCreateContext();
+        Context b = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+        CompletableFuture<Boolean> onA = new CompletableFuture<>();
+        CompletableFuture<Boolean> onB = new CompletableFuture<>();
+
+        // As on an event loop: the request submits on its own context and registers its continuation at once.
+        a.runOnContext(v -> commit.submit(1, a).onComplete(x -> onA.complete(Vertx.currentContext() == a)));
+        b.runOnContext(v -> commit.submit(2, b).onComplete(x -> onB.complete(Vertx.currentContext() == b)));
+
+        assertThat(onA.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(onB.get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private static <T> T result(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    private static Throwable failure(Future<?> future) throws Exception {
+        CompletableFuture<Throwable> cause = new CompletableFuture<>();
+        future.onComplete(done -> cause.complete(done.cause()));
+        return cause.get(5, TimeUnit.SECONDS);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
