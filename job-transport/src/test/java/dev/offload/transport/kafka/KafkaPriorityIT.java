@@ -128,7 +128,8 @@ class KafkaPriorityIT extends JobTransportContract {
 
         start(consumer(4), envelope -> {
             started.add(PriorityLevel.of(envelope.priority()));
-            return later(10, () -> handled.add(envelope.jobId()));
+            // Long enough that a lane's buffered records outlast a slow poll on a busy machine.
+            return later(25, () -> handled.add(envelope.jobId()));
         });
 
         await().atMost(PATIENCE).until(() -> handled.size() == all.size());
