@@ -6,9 +6,10 @@ import io.vertx.core.Future;
  * Delivers job messages of the configured queues to a handler, at least once, with bounded concurrency.
  *
  * <p>A message is acknowledged (Kafka: its offset committed, contiguously) only after the handler's returned stage
- * completed normally. While {@code maxInFlight} messages are being handled the consumer stops fetching (Kafka: the
- * assigned partitions are paused but the consumer keeps polling, so long jobs never exceed
- * {@code max.poll.interval.ms}). A stage that completes exceptionally makes the message come again later.
+ * completed normally. While {@code maxInFlight} messages are being handled the consumer hands out no more and soon
+ * stops fetching (Kafka: once up to {@code maxInFlight} more per priority level wait locally, their partitions are
+ * paused but the consumer keeps polling, so long jobs never exceed {@code max.poll.interval.ms}). A stage that completes
+ * exceptionally makes the message come again later.
  *
  * <p>Thread-safe. The handler is called on a transport-owned thread (a Vert.x event loop for Kafka) and must not
  * block: it hands the work to an executor and returns at once.

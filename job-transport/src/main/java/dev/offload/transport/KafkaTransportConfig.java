@@ -4,7 +4,9 @@ import dev.offload.config.ConfigKey;
 import dev.offload.config.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -20,6 +22,9 @@ import java.util.regex.Pattern;
  * @param publishTimeout the longest a publish may take before it fails with {@link TransportUnavailableException}
  * @param groupId the consumer group of the workers
  * @param queues the logical queues this deployment serves; publishing elsewhere is an {@link UnknownQueueException}
+ * @param priorityQueues the queues (of {@code queues}) whose jobs are split by {@link PriorityLevel} into one topic per
+ *     level, consumed by weight; every other queue is one topic in arrival order
+ * @param priorityWeights how consumers share their capacity among the levels of the priority queues
  */
 public record KafkaTransportConfig(
         String bootstrapServers,
@@ -28,7 +33,9 @@ public record KafkaTransportConfig(
         int replicationFactor,
         Duration publishTimeout,
         String groupId,
-        List<String> queues) {
+        List<String> queues,
+        List<String> priorityQueues,
+        PriorityWeights priorityWeights) {
     private static final String GROUP = "Kafka transport";
     /** Kafka's own rule for topic names: at most 249 of these characters. */
     private static final Pattern TOPIC_CHARS = Pattern.compile("[A-Za-z0-9._-]*");
@@ -63,6 +70,12 @@ public record KafkaTransportConfig(
             .doc("The logical queues of this deployment (letters, digits, '.', '_' and '-'); a job names one of them."
                     + " Each queue is one Kafka topic, unless transport.rabbitmq.queues puts it on RabbitMQ.")
             .list(List.of("default"));
+    public static final ConfigKey<List<String>> PRIORITY_QUEUES = ConfigKey.in(GROUP, "transport.kafka.priorityQueues")
+            .doc("Queues on Kafka whose jobs are split by priority into three topics: priority 7-9 on the queue's"
+                    + " topic + '.urgent', 3-6 on + '.high', 0-2 (the default) on the queue's own topic. Workers take"
+                    + " from them by transport.kafka.priorityWeights.*; within a level, jobs keep arrival order. Empty:"
+                    + " Kafka ignores job priorities.")
+            .list(List.of());
 
     public KafkaTransportConfig {
         Objects.requireNonNull(bootstrapServers, BOOTSTRAP_SERVERS.name());
@@ -70,9 +83,13 @@ public record KafkaTransportConfig(
         Objects.requireNonNull(publishTimeout, PUBLISH_TIMEOUT.name());
         Objects.requireNonNull(groupId, GROUP_ID.name());
         Objects.requireNonNull(queues, QUEUES.name());
+        Objects.requireNonNull(priorityQueues, PRIORITY_QUEUES.name());
+        Objects.requireNonNull(priorityWeights, "priorityWeights");
         queues = List.copyOf(queues);
+        priorityQueues = List.copyOf(priorityQueues);
         List<String> problems =
                 problems(bootstrapServers, topicPrefix, partitions, replicationFactor, publishTimeout, groupId, queues);
+        problems.addAll(priorityProblems(topicPrefix, queues, priorityQueues));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -87,7 +104,9 @@ public record KafkaTransportConfig(
                 REPLICATION_FACTOR.defaultValue(),
                 PUBLISH_TIMEOUT.defaultValue(),
                 GROUP_ID.defaultValue(),
-                QUEUES.defaultValue());
+                QUEUES.defaultValue(),
+                PRIORITY_QUEUES.defaultValue(),
+                PriorityWeights.defaults());
     }
 
     /**
@@ -102,35 +121,108 @@ public record KafkaTransportConfig(
         Duration timeout = settings.get(PUBLISH_TIMEOUT);
         String group = settings.get(GROUP_ID);
         List<String> queues = settings.get(QUEUES);
+        List<String> priorityQueues = settings.get(PRIORITY_QUEUES);
+        PriorityWeights weights = new PriorityWeights(
+                settings.get(PriorityWeights.URGENT),
+                settings.get(PriorityWeights.HIGH),
+                settings.get(PriorityWeights.NORMAL));
         List<String> problems = problems(bootstrap, prefix, partitions, replication, timeout, group, queues);
+        problems.addAll(priorityProblems(prefix, queues, priorityQueues));
         if (!problems.isEmpty()) {
             problems.forEach(settings::reject);
             return defaults();
         }
-        return new KafkaTransportConfig(bootstrap, prefix, partitions, replication, timeout, group, queues);
+        return new KafkaTransportConfig(
+                bootstrap, prefix, partitions, replication, timeout, group, queues, priorityQueues, weights);
     }
 
     /** Every key this record reads, for validation and the reference page. */
     public static List<ConfigKey<?>> keys() {
-        return List.of(
-                BOOTSTRAP_SERVERS, TOPIC_PREFIX, PARTITIONS, REPLICATION_FACTOR, PUBLISH_TIMEOUT, GROUP_ID, QUEUES);
+        List<ConfigKey<?>> keys = new ArrayList<>(List.of(
+                BOOTSTRAP_SERVERS,
+                TOPIC_PREFIX,
+                PARTITIONS,
+                REPLICATION_FACTOR,
+                PUBLISH_TIMEOUT,
+                GROUP_ID,
+                QUEUES,
+                PRIORITY_QUEUES));
+        keys.addAll(PriorityWeights.keys());
+        return List.copyOf(keys);
     }
 
-    /** The Kafka topic of a logical queue. */
+    /** The Kafka topic of a logical queue: of all its jobs, or of its {@link PriorityLevel#NORMAL} jobs. */
     public String topic(String queue) {
         return topicPrefix + queue;
+    }
+
+    /** The Kafka topic that a job of this priority is published to on {@code queue}. */
+    public String topic(String queue, int priority) {
+        return isPriorityQueue(queue) ? topic(queue, PriorityLevel.of(priority)) : topic(queue);
+    }
+
+    /** The topic of one priority level of a queue (meaningful for {@linkplain #isPriorityQueue priority queues}). */
+    public String topic(String queue, PriorityLevel level) {
+        return topic(queue) + level.topicSuffix();
+    }
+
+    /** Every topic of a queue: one, or one per {@link PriorityLevel} for a priority queue. */
+    public List<String> topics(String queue) {
+        return isPriorityQueue(queue)
+                ? Arrays.stream(PriorityLevel.values())
+                        .map(level -> topic(queue, level))
+                        .toList()
+                : List.of(topic(queue));
+    }
+
+    /** Whether the queue's jobs are split by priority level (see {@link #PRIORITY_QUEUES}). */
+    public boolean isPriorityQueue(String queue) {
+        return priorityQueues.contains(queue);
     }
 
     /** A copy with other brokers, e.g. those of an embedded broker or a test fixture. */
     public KafkaTransportConfig withBootstrapServers(String servers) {
         return new KafkaTransportConfig(
-                servers, topicPrefix, partitions, replicationFactor, publishTimeout, groupId, queues);
+                servers,
+                topicPrefix,
+                partitions,
+                replicationFactor,
+                publishTimeout,
+                groupId,
+                queues,
+                priorityQueues,
+                priorityWeights);
     }
 
-    /** A copy serving other queues, e.g. those of a deployment that are not on RabbitMQ. */
+    /**
+     * A copy serving other queues, e.g. those of a deployment that are not on RabbitMQ; of the priority queues, those
+     * among {@code queues} stay.
+     */
     public KafkaTransportConfig withQueues(List<String> queues) {
         return new KafkaTransportConfig(
-                bootstrapServers, topicPrefix, partitions, replicationFactor, publishTimeout, groupId, queues);
+                bootstrapServers,
+                topicPrefix,
+                partitions,
+                replicationFactor,
+                publishTimeout,
+                groupId,
+                queues,
+                priorityQueues.stream().filter(queues::contains).toList(),
+                priorityWeights);
+    }
+
+    /** A copy whose jobs on {@code priorityQueues} are split by priority level and consumed with {@code weights}. */
+    public KafkaTransportConfig withPriorities(List<String> priorityQueues, PriorityWeights weights) {
+        return new KafkaTransportConfig(
+                bootstrapServers,
+                topicPrefix,
+                partitions,
+                replicationFactor,
+                publishTimeout,
+                groupId,
+                queues,
+                priorityQueues,
+                weights);
     }
 
     private static List<String> problems(
@@ -162,6 +254,35 @@ public record KafkaTransportConfig(
             problems.add(GROUP_ID.name() + " must not be blank");
         }
         problems.addAll(queueProblems(prefix, queues));
+        return problems;
+    }
+
+    private static List<String> priorityProblems(String prefix, List<String> queues, List<String> priorityQueues) {
+        List<String> problems = new ArrayList<>();
+        int longestSuffix = Arrays.stream(PriorityLevel.values())
+                .mapToInt(level -> level.topicSuffix().length())
+                .max()
+                .orElse(0);
+        for (String queue : priorityQueues) {
+            if (!queues.contains(queue)) {
+                problems.add(PRIORITY_QUEUES.name() + " names '" + queue + "', which is not one of " + QUEUES.name()
+                        + " " + queues);
+            } else if ((prefix + queue).length() + longestSuffix > MAX_TOPIC_LENGTH) {
+                problems.add(PRIORITY_QUEUES.name() + ": the topics of queue '" + queue + "' would be longer than "
+                        + MAX_TOPIC_LENGTH + " characters (" + TOPIC_PREFIX.name() + " + queue + '.urgent')");
+            }
+            for (PriorityLevel level : PriorityLevel.values()) {
+                String clash = queue + level.topicSuffix();
+                if (level != PriorityLevel.NORMAL && queues.contains(clash)) {
+                    problems.add(PRIORITY_QUEUES.name() + ": the "
+                            + level.name().toLowerCase(Locale.ROOT) + " topic of queue '" + queue
+                            + "' is the topic of queue '" + clash + "'; rename one");
+                }
+            }
+        }
+        if (priorityQueues.stream().distinct().count() != priorityQueues.size()) {
+            problems.add(PRIORITY_QUEUES.name() + " must not name a queue twice, but was " + priorityQueues);
+        }
         return problems;
     }
 

@@ -12,7 +12,8 @@ public final class Transports {
     private Transports() {}
 
     /**
-     * A transport on Apache Kafka: one topic per logical queue ({@link KafkaTransportConfig#topic}), an idempotent
+     * A transport on Apache Kafka: one topic per logical queue ({@link KafkaTransportConfig#topic}), or one per
+     * {@link PriorityLevel} for queues configured for priorities, consumed by {@link PriorityWeights}; an idempotent
      * producer with acks=all, consumer groups that commit contiguous completed offsets. Creates the Kafka clients
      * (call it at start-up, off event loops) but does not contact the brokers: an unreachable broker shows up in
      * {@link JobTransport#start()} or as {@link TransportUnavailableException} on publish.

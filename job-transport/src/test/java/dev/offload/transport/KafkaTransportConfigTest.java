@@ -62,8 +62,67 @@ class KafkaTransportConfigTest {
     @Test
     void constructorRejectsADuplicateQueue() {
         assertThatThrownBy(() -> new KafkaTransportConfig(
-                        "127.0.0.1:9092", "p.", 1, 1, Duration.ofSeconds(1), "g", List.of("a", "a")))
+                        "127.0.0.1:9092",
+                        "p.",
+                        1,
+                        1,
+                        Duration.ofSeconds(1),
+                        "g",
+                        List.of("a", "a"),
+                        List.of(),
+                        PriorityWeights.defaults()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("transport.queues");
+    }
+
+    @Test
+    void aPriorityQueueHasOneTopicPerLevelAndTheDefaultLevelKeepsTheQueuesTopic() {
+        Settings settings = Settings.of(Map.of(
+                "transport.queues", "default,reports",
+                "transport.kafka.priorityQueues", "reports",
+                "transport.kafka.priorityWeights.urgent", "8",
+                "transport.kafka.priorityWeights.high", "4",
+                "transport.kafka.priorityWeights.normal", "2"));
+
+        KafkaTransportConfig config = KafkaTransportConfig.from(settings);
+        settings.validate(KafkaTransportConfig.keys());
+
+        assertThat(config.topics("default")).containsExactly("offload.jobs.default");
+        assertThat(config.topics("reports"))
+                .containsExactlyInAnyOrder(
+                        "offload.jobs.reports", "offload.jobs.reports.high", "offload.jobs.reports.urgent");
+        assertThat(config.topic("reports", 0)).isEqualTo("offload.jobs.reports");
+        assertThat(config.topic("reports", 5)).isEqualTo("offload.jobs.reports.high");
+        assertThat(config.topic("reports", 9)).isEqualTo("offload.jobs.reports.urgent");
+        assertThat(config.topic("default", 9)).isEqualTo("offload.jobs.default");
+        assertThat(config.priorityWeights()).isEqualTo(new PriorityWeights(8, 4, 2));
+    }
+
+    @Test
+    void priorityQueuesMustBeQueuesWhoseLevelTopicsClashWithNoOtherQueue() {
+        Settings settings = Settings.of(Map.of(
+                "transport.queues", "a,a.urgent",
+                "transport.kafka.priorityQueues", "a,missing",
+                "transport.kafka.priorityWeights.high", "0"));
+
+        KafkaTransportConfig.from(settings);
+
+        assertThatThrownBy(() -> settings.validate(KafkaTransportConfig.keys()))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).violations())
+                        .anyMatch(v -> v.startsWith("transport.kafka.priorityQueues") && v.contains("'missing'"))
+                        .anyMatch(v -> v.startsWith("transport.kafka.priorityQueues") && v.contains("'a.urgent'"))
+                        .anyMatch(v -> v.startsWith("transport.kafka.priorityWeights.high")));
+    }
+
+    @Test
+    void withQueuesKeepsOnlyThePriorityQueuesAmongThem() {
+        KafkaTransportConfig config = KafkaTransportConfig.defaults()
+                .withQueues(List.of("default", "reports", "mail"))
+                .withPriorities(List.of("reports", "mail"), PriorityWeights.defaults());
+
+        KafkaTransportConfig onKafka = config.withQueues(List.of("default", "reports"));
+
+        assertThat(onKafka.priorityQueues()).containsExactly("reports");
     }
 }

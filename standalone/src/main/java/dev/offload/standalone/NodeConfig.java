@@ -43,6 +43,13 @@ record NodeConfig(
                         + ": add it there, or remove it here");
             }
         }
+        for (String queue : kafka.priorityQueues()) {
+            if (rabbitMq.queues().contains(queue)) {
+                settings.reject(KafkaTransportConfig.PRIORITY_QUEUES.name() + " names '" + queue + "', which runs on"
+                        + " RabbitMQ (" + RabbitMqTransportConfig.QUEUES.name() + "): list it in "
+                        + RabbitMqTransportConfig.PRIORITY_QUEUES.name() + " instead");
+            }
+        }
         JobDefaults jobs = JobDefaults.from(settings, new HashSet<>(kafka.queues()));
         GatewayConfig gateway = GatewayConfig.from(settings, jobs);
         WorkerConfig worker = WorkerConfig.from(settings);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.offload.config.ConfigException;
 import dev.offload.config.ConfigReference;
 import dev.offload.config.Settings;
+import dev.offload.transport.PriorityWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -78,5 +79,41 @@ class ConfigReferenceTest {
         assertThat(config.kafka().queues()).containsExactly("default", "reports");
         assertThat(config.gateway().apiKeys()).containsEntry("change-me-0123456789abcdef", "acme");
         assertThat(config.process().storeType()).isEqualTo("redis");
+    }
+
+    @Test
+    void aKafkaPriorityQueueThatRunsOnRabbitMqIsRefused() {
+        Settings settings = Settings.load(
+                null,
+                Map.of(),
+                Map.of(
+                        "gateway.apiKeys", "k-0123456789abcdef=acme",
+                        "transport.queues", "default,reports",
+                        "transport.rabbitmq.queues", "reports",
+                        "transport.kafka.priorityQueues", "reports"));
+
+        assertThatThrownBy(() -> NodeConfig.read(settings, BOTH_ROLES))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContainingAll(
+                        "transport.kafka.priorityQueues", "'reports'", "transport.rabbitmq.priorityQueues");
+    }
+
+    @Test
+    void priorityWeightsCanBeWrittenAsAMappingInTheFile() throws Exception {
+        Path file = Files.createTempFile("offload", ".yaml");
+        Files.writeString(file, """
+                gateway:
+                  apiKeys: {k-0123456789abcdef: acme}
+                transport:
+                  queues: [default]
+                  kafka:
+                    priorityQueues: [default]
+                    priorityWeights: {urgent: 10, high: 5, normal: 2}
+                """);
+
+        NodeConfig config = NodeConfig.read(Settings.load(file, Map.of(), Map.of()), BOTH_ROLES);
+
+        assertThat(config.kafka().isPriorityQueue("default")).isTrue();
+        assertThat(config.kafka().priorityWeights()).isEqualTo(new PriorityWeights(10, 5, 2));
     }
 }

@@ -17,7 +17,11 @@ final class TopicRecords {
     private TopicRecords() {}
 
     static long count(KafkaTransportConfig config, String queue, String key) {
-        String topic = config.topic(queue);
+        return countOnTopic(config, config.topic(queue), key);
+    }
+
+    /** How many records with this key are on {@code topic}, e.g. a priority level's topic. */
+    static long countOnTopic(KafkaTransportConfig config, String topic, String key) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 config.bootstrapServers(),

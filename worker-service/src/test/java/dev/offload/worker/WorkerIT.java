@@ -13,6 +13,7 @@ import dev.offload.testing.KafkaFixture;
 import dev.offload.testing.RedisFixture;
 import dev.offload.transport.JobTransport;
 import dev.offload.transport.KafkaTransportConfig;
+import dev.offload.transport.PriorityWeights;
 import dev.offload.transport.Transports;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -79,7 +80,9 @@ class WorkerIT {
                 1,
                 Duration.ofSeconds(10),
                 groupId,
-                QUEUES);
+                QUEUES,
+                List.of(),
+                PriorityWeights.defaults());
         transport = Transports.kafka(vertx, kafka);
         transport.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }

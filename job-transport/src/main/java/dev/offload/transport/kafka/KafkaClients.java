@@ -54,6 +54,10 @@ final class KafkaClients {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
         props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        // The range assignor spreads the partitions of every topic over the members, where the default (uniform)
+        // balances only the members' totals and may give one worker all partitions of a priority level's topic: each
+        // worker then weighs its own levels, but the deployment as a whole would not.
+        props.put(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "offload-consumer-" + CONSUMER_COUNT.incrementAndGet());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -5,6 +5,7 @@ import dev.offload.transport.ConsumerOptions;
 import dev.offload.transport.JobConsumer;
 import dev.offload.transport.JobDeliveryHandler;
 import dev.offload.transport.KafkaTransportConfig;
+import dev.offload.transport.PriorityLevel;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -12,10 +13,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,15 @@ import org.slf4j.LoggerFactory;
  * and stops polling when paused; here polling never stops, and flow control is Kafka's {@code pause(partitions)}.
  * Fetched records wait in a small local buffer until a slot is free.
  *
+ * <p>On a queue configured for priorities each {@link PriorityLevel} is a topic of its own, and the buffer has one lane
+ * per level ({@link WeightedLanes}): a free slot goes to a lane by the configured weights, among the lanes that have
+ * records, so an idle level leaves its share to the others. Flow control is per level: a level's partitions are paused
+ * while {@code maxInFlight} of its records wait in the buffer, so a backlog of one level never stops the others from
+ * being fetched, and an urgent record that arrives behind a flood of normal ones waits only for a running job to
+ * finish. A full lane's worth of waiting records keeps every level supplied between polls, so the weights hold under
+ * load. A queue without priorities is one lane ({@link PriorityLevel#NORMAL}). At most {@code maxInFlight} records are
+ * with the handler at once; the buffer holds at most about that many again per level.
+ *
  * <p>Offsets are committed per partition at the lowest outstanding offset ({@link PartitionProgress}) every
  * {@value #COMMIT_INTERVAL_MS} ms, when partitions are revoked and on stop. A failed handler stage makes the
  * consumer seek the partition back to the failed offset after a short backoff; the records after it come again too
@@ -50,6 +60,13 @@ import org.slf4j.LoggerFactory;
 final class KafkaJobConsumer implements JobConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaJobConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /**
+     * The poll timeout while some level is paused. The client runs pause, resume and poll one after another on one
+     * thread, so a resume waits for the poll before it; a long poll would leave a level that just drained without
+     * records for that long while the others take its slots.
+     */
+    private static final Duration POLL_TIMEOUT_WHILE_PAUSED = Duration.ofMillis(10);
+
     private static final long COMMIT_INTERVAL_MS = 500;
     private static final long RETRY_BACKOFF_MS = 500;
     private static final long POLL_ERROR_BACKOFF_MS = 200;
@@ -70,14 +87,18 @@ final class KafkaJobConsumer implements JobConsumer {
     private final AtomicInteger inFlight = new AtomicInteger();
 
     private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
-    private final ArrayDeque<ConsumerRecord<String, byte[]>> buffer = new ArrayDeque<>();
+    /** The level of each subscribed topic: the level topics of priority queues, NORMAL for every other topic. */
+    private final Map<String, PriorityLevel> levels = new HashMap<>();
+
+    private final WeightedLanes<ConsumerRecord<String, byte[]>> buffer;
+    /** The levels whose partitions are paused (or are to be, see {@link #pauseStale}). */
+    private final Set<PriorityLevel> paused = EnumSet.noneOf(PriorityLevel.class);
     /** Partitions waiting to be sought back to the offset of a failed record. */
     private final Map<TopicPartition, Long> rewinding = new HashMap<>();
 
     private volatile State state = State.NEW;
     private KafkaReadStream<String, byte[]> kafka;
     private JobDeliveryHandler handler;
-    private boolean paused;
     private boolean pauseStale;
     private long commitTimer = -1;
     private Promise<Void> drained;
@@ -88,6 +109,15 @@ final class KafkaJobConsumer implements JobConsumer {
         this.context = vertx.getOrCreateContext();
         this.config = config;
         this.options = options;
+        this.buffer = new WeightedLanes<>(config.priorityWeights());
+        for (String queue : options.queues()) {
+            levels.put(config.topic(queue), PriorityLevel.NORMAL);
+            if (config.isPriorityQueue(queue)) {
+                for (PriorityLevel level : PriorityLevel.values()) {
+                    levels.put(config.topic(queue, level), level);
+                }
+            }
+        }
     }
 
     @Override
@@ -103,7 +133,7 @@ final class KafkaJobConsumer implements JobConsumer {
         }
         this.handler = handler;
         state = State.RUNNING;
-        Set<String> topics = options.queues().stream().map(config::topic).collect(Collectors.toSet());
+        Set<String> topics = Set.copyOf(levels.keySet());
         // Creating the Kafka consumer does a little blocking work; the stream binds to the context it runs on.
         return context.executeBlocking(() -> createStream())
                 .compose(stream -> {
@@ -139,7 +169,7 @@ final class KafkaJobConsumer implements JobConsumer {
         if (state == State.CLOSING || state == State.STOPPED) {
             return;
         }
-        kafka.poll(POLL_TIMEOUT).onComplete(result -> {
+        kafka.poll(paused.isEmpty() ? POLL_TIMEOUT : POLL_TIMEOUT_WHILE_PAUSED).onComplete(result -> {
             if (result.succeeded()) {
                 accept(result.result());
                 afterChange();
@@ -163,7 +193,7 @@ final class KafkaJobConsumer implements JobConsumer {
                 continue;
             }
             partitionProgress.received(record.offset());
-            buffer.add(record);
+            buffer.add(levelOf(partition), record);
         }
     }
 
@@ -179,20 +209,37 @@ final class KafkaJobConsumer implements JobConsumer {
     }
 
     private void applyFlowControl() {
-        boolean full = inFlight.get() + buffer.size() >= options.maxInFlight() || state != State.RUNNING;
-        if (full == paused && !pauseStale) {
-            return;
-        }
-        paused = full;
+        boolean stale = pauseStale;
         pauseStale = false;
-        Set<TopicPartition> partitions = Set.copyOf(progress.keySet());
-        if (partitions.isEmpty()) {
-            return;
+        for (PriorityLevel level : PriorityLevel.values()) {
+            boolean full = buffer.size(level) >= options.maxInFlight() || state != State.RUNNING;
+            if (full == paused.contains(level) && !stale) {
+                continue;
+            }
+            if (full) {
+                paused.add(level);
+            } else {
+                paused.remove(level);
+            }
+            Set<TopicPartition> partitions = partitionsOf(level);
+            if (partitions.isEmpty()) {
+                continue;
+            }
+            Future<Void> applied = full ? kafka.pause(partitions) : kafka.resume(partitions);
+            // The assignment may have changed under us (the client learns of a rebalance before this context does):
+            // try again after the next poll.
+            applied.onFailure(e -> pauseStale = true);
         }
-        Future<Void> applied = full ? kafka.pause(partitions) : kafka.resume(partitions);
-        // The assignment may have changed under us (the client learns of a rebalance before this context does):
-        // try again after the next poll.
-        applied.onFailure(e -> pauseStale = true);
+    }
+
+    private Set<TopicPartition> partitionsOf(PriorityLevel level) {
+        return progress.keySet().stream()
+                .filter(partition -> levelOf(partition) == level)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    private PriorityLevel levelOf(TopicPartition partition) {
+        return levels.getOrDefault(partition.topic(), PriorityLevel.NORMAL);
     }
 
     // ---- handling --------------------------------------------------------------------------------------------
@@ -286,18 +333,13 @@ final class KafkaJobConsumer implements JobConsumer {
     }
 
     private void dropBuffered(TopicPartition partition, long fromOffset) {
-        Iterator<ConsumerRecord<String, byte[]>> it = buffer.iterator();
-        while (it.hasNext()) {
-            ConsumerRecord<String, byte[]> record = it.next();
-            if (record.topic().equals(partition.topic())
-                    && record.partition() == partition.partition()
-                    && record.offset() >= fromOffset) {
-                it.remove();
-                PartitionProgress partitionProgress = progress.get(partition);
-                if (partitionProgress != null) {
-                    partitionProgress.dropped(record.offset());
-                }
-            }
+        List<ConsumerRecord<String, byte[]>> dropped =
+                buffer.removeIf(record -> record.topic().equals(partition.topic())
+                        && record.partition() == partition.partition()
+                        && record.offset() >= fromOffset);
+        PartitionProgress partitionProgress = progress.get(partition);
+        if (partitionProgress != null) {
+            dropped.forEach(record -> partitionProgress.dropped(record.offset()));
         }
     }
 
@@ -306,8 +348,11 @@ final class KafkaJobConsumer implements JobConsumer {
     private void assigned(Set<TopicPartition> partitions) {
         partitions.forEach(partition -> progress.putIfAbsent(partition, new PartitionProgress()));
         LOG.debug("assigned {}", partitions);
-        if (paused) {
-            kafka.pause(partitions).onFailure(e -> pauseStale = true);
+        Set<TopicPartition> toPause = partitions.stream()
+                .filter(partition -> paused.contains(levelOf(partition)))
+                .collect(Collectors.toUnmodifiableSet());
+        if (!toPause.isEmpty()) {
+            kafka.pause(toPause).onFailure(e -> pauseStale = true);
         }
     }
 
@@ -365,13 +410,12 @@ final class KafkaJobConsumer implements JobConsumer {
             return stopped;
         }
         state = State.STOPPING;
-        for (ConsumerRecord<String, byte[]> record : buffer) {
+        for (ConsumerRecord<String, byte[]> record : buffer.removeIf(record -> true)) {
             PartitionProgress partitionProgress = progress.get(new TopicPartition(record.topic(), record.partition()));
             if (partitionProgress != null) {
                 partitionProgress.dropped(record.offset());
             }
         }
-        buffer.clear();
         drained = Promise.promise();
         afterChange();
         long graceTimer = vertx.setTimer(Math.max(1, options.shutdownGrace().toMillis()), id -> drained.tryComplete());

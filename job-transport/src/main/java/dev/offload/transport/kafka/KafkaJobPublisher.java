@@ -15,7 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes envelopes with an idempotent acks=all producer. Thread-safe; futures complete on the caller's context.
+ * Publishes envelopes with an idempotent acks=all producer, each to its queue's topic, or on a queue configured for
+ * priorities to the topic of its {@link dev.offload.transport.PriorityLevel}. Thread-safe; futures complete on the
+ * caller's context.
  */
 final class KafkaJobPublisher implements JobPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaJobPublisher.class);
@@ -41,9 +43,10 @@ final class KafkaJobPublisher implements JobPublisher {
         }
         Future<Void> sent;
         try {
-            // send() completes on the caller's context (or a new one off Vert.x threads).
-            sent = producer.send(EnvelopeRecords.toRecord(config.topic(envelope.queue()), envelope))
-                    .mapEmpty();
+            // send() completes on the caller's context (or a new one off Vert.x threads). On a priority queue the
+            // topic is that of the envelope's priority level.
+            String topic = config.topic(envelope.queue(), envelope.priority());
+            sent = producer.send(EnvelopeRecords.toRecord(topic, envelope)).mapEmpty();
         } catch (RuntimeException e) {
             sent = Future.failedFuture(e);
         }

@@ -44,7 +44,9 @@ final class KafkaJobTransport implements JobTransport {
 
     @Override
     public Future<Void> start() {
-        List<String> topics = config.queues().stream().map(config::topic).toList();
+        List<String> topics = config.queues().stream()
+                .flatMap(queue -> config.topics(queue).stream())
+                .toList();
         Future<Void> started = admin.listTopics()
                 .compose(existing -> createMissing(topics, existing))
                 .compose(v -> awaitLeaders(

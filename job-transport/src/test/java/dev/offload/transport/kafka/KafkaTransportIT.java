@@ -7,6 +7,7 @@ import dev.offload.testing.KafkaFixture;
 import dev.offload.transport.JobTransport;
 import dev.offload.transport.JobTransportContract;
 import dev.offload.transport.KafkaTransportConfig;
+import dev.offload.transport.PriorityWeights;
 import dev.offload.transport.Transports;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -41,7 +42,9 @@ class KafkaTransportIT extends JobTransportContract {
             1,
             Duration.ofSeconds(10),
             "workers-" + unique,
-            List.of(QUEUE, "second"));
+            List.of(QUEUE, "second"),
+            List.of(),
+            PriorityWeights.defaults());
 
     @Override
     protected JobTransport createTransport(Vertx vertx) {
@@ -57,7 +60,9 @@ class KafkaTransportIT extends JobTransportContract {
                 1,
                 publishTimeout,
                 config.groupId(),
-                config.queues());
+                config.queues(),
+                config.priorityQueues(),
+                config.priorityWeights());
         return Transports.kafka(vertx, unreachable);
     }
 
