@@ -44,6 +44,29 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; share one instance among the verticles. {@link #serve} must be called on a Vert.x context (the
  * proxy's event loop); its future completes on that context.
+ *
+ * <p>How a proxy route uses it (GET/HEAD on a route with a cache policy; other methods need not call it):
+ *
+ * <pre>{@code
+ * MultiMap forwarded = ...; // the client's headers after the route's header rules (hop-by-hop, credentials)
+ * CacheRequest request = new CacheRequest(route.name(), method, pathAndQuery, forwarded, route.cacheTtl());
+ * cache.serve(request, revalidation -> client.request(options).compose(upstream -> {
+ *             upstream.headers().addAll(forwarded);
+ *             revalidation.applyTo(upstream.headers());
+ *             return upstream.send(); // with the route's timeout, breaker, ...
+ *         }).map(r -> new UpstreamResponse(r.statusCode(), r.headers(), r)))
+ *     .onSuccess(answer -> {
+ *         HttpServerResponse out = ctx.response().setStatusCode(answer.status());
+ *         out.headers().addAll(answer.headers()); // after the route's response header rules
+ *         if (answer.streamed()) {
+ *             out.write(answer.body());
+ *             answer.rest().pipeTo(out);
+ *         } else {
+ *             out.end(answer.body());
+ *         }
+ *     })
+ *     .onFailure(ctx::fail);
+ * }</pre>
  */
 public final class ResponseCache {
     private static final Logger LOG = LoggerFactory.getLogger(ResponseCache.class);
@@ -76,7 +99,7 @@ public final class ResponseCache {
     public Future<CachedResponse> serve(CacheRequest request, Function<Revalidation, Future<UpstreamResponse>> fetch) {
         if (!request.mayUseCache()) {
             metrics.record(request.cacheName(), CacheMetrics.BYPASS);
-            return fetch.apply(Revalidation.passThrough()).map(upstream -> passed(upstream, Buffer.buffer()));
+            return call(fetch, Revalidation.passThrough()).map(upstream -> passed(upstream, Buffer.buffer()));
         }
         String primary = primaryKey(request);
         return lookup(primary, request).compose(found -> {
@@ -89,7 +112,7 @@ public final class ResponseCache {
             if (request.isHead()) {
                 // A HEAD response has no body to store for GETs: pass it through (a stored GET answers HEADs above).
                 metrics.record(request.cacheName(), CacheStatus.MISS);
-                return fetch.apply(Revalidation.passThrough()).map(upstream -> passed(upstream, Buffer.buffer()));
+                return call(fetch, Revalidation.passThrough()).map(upstream -> passed(upstream, Buffer.buffer()));
             }
             return coalesced(found.key(), primary, request, stored, fetch);
         });
@@ -160,7 +183,7 @@ public final class ResponseCache {
             StoredResponse stale,
             Function<Revalidation, Future<UpstreamResponse>> fetch) {
         Revalidation revalidation = stale == null ? Revalidation.full() : stale.revalidation();
-        return fetch.apply(revalidation).compose(upstream -> {
+        return call(fetch, revalidation).compose(upstream -> {
             if (upstream.status() == 304 && revalidation.isConditional()) {
                 upstream.body().handler(null).endHandler(null).resume(); // a 304 has no body: let the stream end
                 return refreshed(primary, request, stale, upstream.headers());
@@ -232,6 +255,16 @@ public final class ResponseCache {
                     return null;
                 })
                 .map(ignored -> Optional.of(response));
+    }
+
+    /** The proxy's fetch; one that throws instead of failing its future must not leave a flight open forever. */
+    private static Future<UpstreamResponse> call(
+            Function<Revalidation, Future<UpstreamResponse>> fetch, Revalidation revalidation) {
+        try {
+            return fetch.apply(revalidation);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     /** The upstream's response passed through: {@code prefix} (the bytes already read, if any), then the stream. */

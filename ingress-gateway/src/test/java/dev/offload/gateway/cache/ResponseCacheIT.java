@@ -137,6 +137,13 @@ class ResponseCacheIT {
                 vertx.setTimer(
                         300,
                         t -> response.putHeader("Cache-Control", "max-age=60").end("slow body"));
+            case "/flaky" -> {
+                if (upstreamCalls.get(path).get() == 1) {
+                    vertx.setTimer(300, t -> request.connection().close());
+                } else {
+                    response.putHeader("Cache-Control", "max-age=60").end("recovered");
+                }
+            }
             default -> response.setStatusCode(404).end();
         }
     }
@@ -426,6 +433,27 @@ class ResponseCacheIT {
                 .filteredOn(r -> r.cacheStatus() == CacheStatus.MISS)
                 .hasSize(1);
         assertThat(counted("hit")).isEqualTo(99);
+    }
+
+    @Test
+    void failedUpstreamCallFailsEveryCoalescedRequestAndTheNextRequestTriesAgain() {
+        List<Future<Received>> all = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            all.add(serve(HttpMethod.GET, "/flaky", Duration.ZERO));
+        }
+
+        List<Throwable> failures = all.stream()
+                .map(f -> f.toCompletionStage()
+                        .toCompletableFuture()
+                        .handle((ok, failure) -> failure)
+                        .join())
+                .toList();
+        Received next = get("/flaky");
+
+        assertThat(failures).allSatisfy(failure -> assertThat(failure).isNotNull());
+        assertThat(next.status()).isEqualTo(200);
+        assertThat(next.text()).isEqualTo("recovered");
+        assertThat(calls("/flaky")).isEqualTo(2);
     }
 
     @Test
