@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The response cache's configuration. Immutable; every instance is valid.
+ * The response cache's configuration. Immutable; every instance is valid (the constructor names the key of a bad
+ * value).
  *
  * @param maxBodySize the largest response body stored; larger responses pass through uncached
  * @param staleRetention how long a stale entry with a validator ({@code ETag} or {@code Last-Modified}) is kept

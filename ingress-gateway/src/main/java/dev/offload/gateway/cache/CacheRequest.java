@@ -4,10 +4,11 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A request the {@link ResponseCache} may answer.
+ * A request the {@link ResponseCache} may answer. The cache only reads it (its headers on the caller's context).
  *
  * @param cacheName names the cache the entry belongs to: the route's name. It is part of the key (two routes never
  *     share entries) and the {@code cache} tag of the metrics, so it must come from configuration, not the request.
@@ -50,7 +51,7 @@ public record CacheRequest(String cacheName, HttpMethod method, String target, M
         return control.has("no-cache")
                 || control.seconds("max-age").orElse(1) == 0
                 || headers.getAll("Pragma").stream()
-                        .anyMatch(p -> p.toLowerCase().contains("no-cache"));
+                        .anyMatch(p -> p.toLowerCase(Locale.ROOT).contains("no-cache"));
     }
 
     CacheControl cacheControl() {

@@ -14,6 +14,8 @@ import java.util.Objects;
  * (hop-by-hop fields included: the proxy applies its header rules as for any proxied response) and {@code body} is
  * the part the cache read before it found the body too large (often empty).
  *
+ * <p>Completed on the caller's context and meant to be written from it; not thread-safe ({@code rest} is a stream).
+ *
  * @param cacheStatus the {@code X-Cache} value
  */
 public record CachedResponse(

@@ -13,6 +13,8 @@ import io.vertx.core.MultiMap;
  *       {@code If-None-Match} / {@code If-Modified-Since}; a 304 refreshes the stored response.
  * </ul>
  *
+ * <p>Immutable.
+ *
  * @param replacesConditionals whether the client's conditional headers are replaced
  * @param ifNoneMatch the stored ETag to send, or {@code null}
  * @param ifModifiedSince the stored Last-Modified to send, or {@code null}

@@ -10,7 +10,7 @@ import java.util.Objects;
  * reads the body only if it will store it (up to {@code gateway.cache.maxBodySize}); otherwise it hands the stream
  * back in the {@link CachedResponse} for the proxy to pipe to the client. Give it the response as soon as its head
  * arrived, on the same event-loop tick (e.g. an {@code HttpClientResponse}, which is a {@code ReadStream<Buffer>}), so
- * that no body chunk is missed.
+ * that no body chunk is missed. Belongs to the request's context; not thread-safe.
  */
 public record UpstreamResponse(int status, MultiMap headers, ReadStream<Buffer> body) {
     public UpstreamResponse {

@@ -115,6 +115,15 @@ class ResponseCacheIT {
                 response.putHeader("Cache-Control", "max-age=10")
                         .putHeader("ETag", "\"c" + upstreamCalls.get(path).get() + "\"")
                         .end("version " + upstreamCalls.get(path).get());
+            case "/last-modified" -> {
+                String lastModified = "Wed, 21 Oct 2015 07:28:00 GMT";
+                response.putHeader("Cache-Control", "max-age=10").putHeader("Last-Modified", lastModified);
+                if (lastModified.equals(request.getHeader("If-Modified-Since"))) {
+                    response.setStatusCode(304).end();
+                } else {
+                    response.end("dated body");
+                }
+            }
             case "/no-store" -> response.putHeader("Cache-Control", "no-store").end("secret");
             case "/private" ->
                 response.putHeader("Cache-Control", "private, max-age=60").end("mine");
@@ -265,6 +274,45 @@ class ResponseCacheIT {
         assertThat(afterwards.cacheStatus()).isEqualTo(CacheStatus.HIT);
         assertThat(calls("/revalidated") - before).isEqualTo(2);
         assertThat(counted("stale")).isEqualTo(1);
+    }
+
+    @Test
+    void staleEntryWithOnlyLastModifiedIsRevalidatedWithIfModifiedSince() {
+        get("/last-modified");
+        clock.advance(Duration.ofSeconds(11));
+
+        Received revalidated = get("/last-modified");
+
+        assertThat(revalidated.cacheStatus()).isEqualTo(CacheStatus.STALE);
+        assertThat(revalidated.text()).isEqualTo("dated body");
+        assertThat(upstreamRequests.get("/last-modified"))
+                .extracting(h -> h.get("If-Modified-Since"))
+                .containsSubsequence(null, "Wed, 21 Oct 2015 07:28:00 GMT");
+    }
+
+    @Test
+    void anotherGatewayOnTheSameRedisIsAnsweredFromTheEntriesThisOneStored() {
+        get("/fresh");
+        int before = calls("/fresh");
+        CacheStore otherConnection = CacheStores.redis(redis(RedisFixture.uri()));
+        try (AsyncCacheStore otherStore = new AsyncCacheStore(vertx, otherConnection, 10)) {
+            ResponseCache mine = cache;
+            cache = new ResponseCache(
+                    vertx,
+                    otherStore,
+                    new CacheConfig(MAX_BODY, Duration.ofHours(1), 100),
+                    new CacheMetrics(meters),
+                    clock);
+            try {
+                Received fromOtherGateway = get("/fresh");
+
+                assertThat(fromOtherGateway.cacheStatus()).isEqualTo(CacheStatus.HIT);
+                assertThat(fromOtherGateway.text()).isEqualTo("fresh body");
+                assertThat(calls("/fresh")).isEqualTo(before);
+            } finally {
+                cache = mine;
+            }
+        }
     }
 
     @Test
