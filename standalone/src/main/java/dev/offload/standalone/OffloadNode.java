@@ -108,7 +108,7 @@ final class OffloadNode implements AutoCloseable {
                 // The gateway owns (and closes) its cache: Redis shared by all replicas, or, without Redis, memory.
                 CacheStore cache = process.storeType().equals("embedded")
                         ? CacheStores.inProcess(gatewayConfig.cache().inProcessEntries())
-                        : CacheStores.redis(config.redis());
+                        : CacheStores.redis(gatewayConfig.cache().redis(config.redis()));
                 gateway = new Gateway(vertx, gatewayConfig, store, cache, transport.publisher(), clock, meters);
                 await(gateway.start(), "listen on " + gatewayConfig.host() + ":" + gatewayConfig.port());
             }

@@ -113,7 +113,7 @@ final class TestCluster implements AutoCloseable {
                 vertx,
                 config,
                 store,
-                CacheStores.redis(RedisStoreConfig.from(settings)),
+                CacheStores.redis(config.cache().redis(RedisStoreConfig.from(settings))),
                 publisherDecorator.apply(transport.publisher()),
                 Clock.systemUTC(),
                 new SimpleMeterRegistry());

@@ -2,6 +2,9 @@ package dev.offload.gateway.cache;
 
 import dev.offload.config.ConfigKey;
 import dev.offload.config.Settings;
+import dev.offload.store.RedisStoreConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -14,8 +17,9 @@ import java.util.Objects;
  * @param staleRetention how long a stale entry with a validator ({@code ETag} or {@code Last-Modified}) is kept
  *     after it went stale, so that it can be revalidated with a conditional request instead of fetched again
  * @param inProcessEntries the most entries of the in-process cache that replaces Redis in standalone mode
+ * @param redisUri a Redis of the cache's own, or {@code null} for the result store's
  */
-public record CacheConfig(long maxBodySize, Duration staleRetention, int inProcessEntries) {
+public record CacheConfig(long maxBodySize, Duration staleRetention, int inProcessEntries, URI redisUri) {
     private static final String GROUP = "Response cache";
 
     public static final ConfigKey<Long> MAX_BODY_SIZE = ConfigKey.in(GROUP, "gateway.cache.maxBodySize")
@@ -32,6 +36,13 @@ public record CacheConfig(long maxBodySize, Duration staleRetention, int inProce
             .doc("With store.type embedded (standalone, no Redis) the cache lives in the gateway's memory: the most"
                     + " entries it keeps (least recently used evicted first). Ignored with Redis.")
             .integer(10_000, 1, 10_000_000);
+
+    public static final ConfigKey<String> REDIS_URI = ConfigKey.in(GROUP, "gateway.cache.redisUri")
+            .doc("A Redis of the cache's own (redis://… or rediss://…); empty: the result store's (store.redis.uri),"
+                    + " under store.redis.keyPrefix. Every cache entry expires, but under memory pressure only a"
+                    + " Redis with an eviction policy (allkeys-lru) drops them early; a Redis of its own lets the"
+                    + " cache use one without putting job records at risk.")
+            .string("");
 
     public CacheConfig {
         Objects.requireNonNull(staleRetention, STALE_RETENTION.name());
@@ -50,15 +61,48 @@ public record CacheConfig(long maxBodySize, Duration staleRetention, int inProce
 
     public static CacheConfig defaults() {
         return new CacheConfig(
-                MAX_BODY_SIZE.defaultValue(), STALE_RETENTION.defaultValue(), IN_PROCESS_ENTRIES.defaultValue());
+                MAX_BODY_SIZE.defaultValue(), STALE_RETENTION.defaultValue(), IN_PROCESS_ENTRIES.defaultValue(), null);
     }
 
+    /** Reads the keys; problems are recorded in {@code settings} (and the value replaced by its default). */
     public static CacheConfig from(Settings settings) {
+        String uri = settings.get(REDIS_URI).trim();
+        URI redisUri = null;
+        if (!uri.isEmpty()) {
+            redisUri = parseRedisUri(uri);
+            if (redisUri == null) {
+                settings.reject(REDIS_URI.name()
+                        + " must be empty or a redis:// or rediss:// URI with a host, but was '" + redacted(uri) + "'");
+            }
+        }
         return new CacheConfig(
-                settings.get(MAX_BODY_SIZE), settings.get(STALE_RETENTION), settings.get(IN_PROCESS_ENTRIES));
+                settings.get(MAX_BODY_SIZE), settings.get(STALE_RETENTION), settings.get(IN_PROCESS_ENTRIES), redisUri);
     }
 
     public static List<ConfigKey<?>> keys() {
-        return List.of(MAX_BODY_SIZE, STALE_RETENTION, IN_PROCESS_ENTRIES);
+        return List.of(MAX_BODY_SIZE, STALE_RETENTION, IN_PROCESS_ENTRIES, REDIS_URI);
+    }
+
+    /** The Redis configuration of the cache: the store's, on the cache's own Redis if one is configured. */
+    public RedisStoreConfig redis(RedisStoreConfig store) {
+        return redisUri == null
+                ? store
+                : new RedisStoreConfig(redisUri, store.poolSize(), store.timeout(), store.keyPrefix());
+    }
+
+    private static URI parseRedisUri(String text) {
+        try {
+            URI uri = new URI(text);
+            boolean redis = "redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme());
+            return redis && uri.getHost() != null ? uri : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    private static String redacted(String uri) {
+        int at = uri.indexOf('@');
+        int scheme = uri.indexOf("://");
+        return at < 0 || scheme < 0 || at < scheme ? uri : uri.substring(0, scheme + 3) + "***" + uri.substring(at);
     }
 }

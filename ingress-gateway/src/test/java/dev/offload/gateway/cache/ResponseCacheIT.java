@@ -50,6 +50,7 @@ class ResponseCacheIT {
     private static final String PREFIX =
             "offload-test-rcache-" + UUID.randomUUID().toString().substring(0, 8);
     private static final long MAX_BODY = 1024;
+    private static final CacheConfig CONFIG = new CacheConfig(MAX_BODY, Duration.ofHours(1), 100, null);
 
     private final Vertx vertx = Vertx.vertx();
     private final Map<String, AtomicInteger> upstreamCalls = new ConcurrentHashMap<>();
@@ -69,8 +70,7 @@ class ResponseCacheIT {
                 new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(upstream.actualPort()),
                 new PoolOptions().setHttp1MaxSize(200));
         store = new AsyncCacheStore(vertx, CacheStores.redis(redis(RedisFixture.uri())), 1000);
-        cache = new ResponseCache(
-                vertx, store, new CacheConfig(MAX_BODY, Duration.ofHours(1), 100), new CacheMetrics(meters), clock);
+        cache = new ResponseCache(vertx, store, CONFIG, new CacheMetrics(meters), clock);
     }
 
     @AfterAll
@@ -297,12 +297,7 @@ class ResponseCacheIT {
         CacheStore otherConnection = CacheStores.redis(redis(RedisFixture.uri()));
         try (AsyncCacheStore otherStore = new AsyncCacheStore(vertx, otherConnection, 10)) {
             ResponseCache mine = cache;
-            cache = new ResponseCache(
-                    vertx,
-                    otherStore,
-                    new CacheConfig(MAX_BODY, Duration.ofHours(1), 100),
-                    new CacheMetrics(meters),
-                    clock);
+            cache = new ResponseCache(vertx, otherStore, CONFIG, new CacheMetrics(meters), clock);
             try {
                 Received fromOtherGateway = get("/fresh");
 
@@ -508,12 +503,7 @@ class ResponseCacheIT {
     void unreachableCacheStoreCostsHitsNotRequests() {
         CacheStore nowhere = CacheStores.redis(redis("redis://127.0.0.1:1"));
         try (AsyncCacheStore unreachable = new AsyncCacheStore(vertx, nowhere, 10)) {
-            cache = new ResponseCache(
-                    vertx,
-                    unreachable,
-                    new CacheConfig(MAX_BODY, Duration.ofHours(1), 100),
-                    new CacheMetrics(meters),
-                    clock);
+            cache = new ResponseCache(vertx, unreachable, CONFIG, new CacheMetrics(meters), clock);
 
             Received first = get("/fresh");
             Received second = get("/fresh");
@@ -521,8 +511,7 @@ class ResponseCacheIT {
             assertThat(first.text()).isEqualTo("fresh body");
             assertThat(second.cacheStatus()).isEqualTo(CacheStatus.MISS);
         } finally {
-            cache = new ResponseCache(
-                    vertx, store, new CacheConfig(MAX_BODY, Duration.ofHours(1), 100), new CacheMetrics(meters), clock);
+            cache = new ResponseCache(vertx, store, CONFIG, new CacheMetrics(meters), clock);
         }
     }
 
