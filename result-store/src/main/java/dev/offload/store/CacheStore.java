@@ -23,6 +23,15 @@ public interface CacheStore extends AutoCloseable {
      */
     void put(String key, byte[] value, Duration ttl);
 
+    /**
+     * Stores {@code value} under {@code key} for {@code ttl} only if no value is stored there: a lock that expires by
+     * itself.
+     *
+     * @return whether this call stored it
+     * @throws IllegalArgumentException if {@code ttl} is not positive
+     */
+    boolean putIfAbsent(String key, byte[] value, Duration ttl);
+
     /** Removes the value, if any. */
     void delete(String key);
 

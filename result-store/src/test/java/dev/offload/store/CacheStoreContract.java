@@ -59,6 +59,18 @@ public abstract class CacheStoreContract {
     }
 
     @Test
+    void putIfAbsentStoresOnlyTheFirstValueUntilItExpires() {
+        boolean first = cache.putIfAbsent("lock", new byte[] {1}, Duration.ofMillis(300));
+        boolean second = cache.putIfAbsent("lock", new byte[] {2}, Duration.ofMinutes(1));
+
+        assertThat(first).isTrue();
+        assertThat(second).isFalse();
+        assertThat(cache.get("lock")).hasValueSatisfying(v -> assertThat(v).containsExactly(1));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> cache.putIfAbsent("lock", new byte[] {3}, Duration.ofMinutes(1)));
+    }
+
+    @Test
     void deletedValueIsGone() {
         cache.put("gone", new byte[] {1}, Duration.ofMinutes(1));
 

@@ -50,6 +50,11 @@ public final class AsyncCacheStore implements AutoCloseable {
         });
     }
 
+    /** Stores {@code value} under {@code key} for {@code ttl} unless a value is there; whether it did. */
+    public Future<Boolean> putIfAbsent(String key, byte[] value, Duration ttl) {
+        return call(() -> store.putIfAbsent(key, value, ttl));
+    }
+
     /** Removes {@code key}. */
     public Future<Void> delete(String key) {
         return call(() -> {

@@ -18,8 +18,11 @@ import java.util.Objects;
  *     after it went stale, so that it can be revalidated with a conditional request instead of fetched again
  * @param inProcessEntries the most entries of the in-process cache that replaces Redis in standalone mode
  * @param redisUri a Redis of the cache's own, or {@code null} for the result store's
+ * @param lockTimeout how long a gateway's miss holds the key's lock in Redis, so that other gateways wait for its
+ *     response instead of calling the upstream too; {@link Duration#ZERO}: no lock (coalescing per gateway only)
  */
-public record CacheConfig(long maxBodySize, Duration staleRetention, int inProcessEntries, URI redisUri) {
+public record CacheConfig(
+        long maxBodySize, Duration staleRetention, int inProcessEntries, URI redisUri, Duration lockTimeout) {
     private static final String GROUP = "Response cache";
 
     public static final ConfigKey<Long> MAX_BODY_SIZE = ConfigKey.in(GROUP, "gateway.cache.maxBodySize")
@@ -44,7 +47,20 @@ public record CacheConfig(long maxBodySize, Duration staleRetention, int inProce
                     + " cache use one without putting job records at risk.")
             .string("");
 
+    public static final ConfigKey<Duration> LOCK_TIMEOUT = ConfigKey.in(GROUP, "gateway.cache.lockTimeout")
+            .rare()
+            .doc("Coalesce misses across gateways too: the first gateway to miss a key holds a lock on it in Redis"
+                    + " for up to this long while it calls the upstream, and the other gateways poll the cache for its"
+                    + " response (every 50 ms) instead of calling the upstream themselves; they call it after the"
+                    + " lock is released without a storable response, or after this long. Costs a Redis round trip"
+                    + " per miss. 0: misses coalesce within each gateway only.")
+            .duration(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(1));
+
     public CacheConfig {
+        Objects.requireNonNull(lockTimeout, LOCK_TIMEOUT.name());
+        if (lockTimeout.isNegative()) {
+            throw new IllegalArgumentException(LOCK_TIMEOUT.name() + " must not be negative, but was " + lockTimeout);
+        }
         Objects.requireNonNull(staleRetention, STALE_RETENTION.name());
         if (maxBodySize < 0) {
             throw new IllegalArgumentException(MAX_BODY_SIZE.name() + " must not be negative, but was " + maxBodySize);
@@ -61,7 +77,11 @@ public record CacheConfig(long maxBodySize, Duration staleRetention, int inProce
 
     public static CacheConfig defaults() {
         return new CacheConfig(
-                MAX_BODY_SIZE.defaultValue(), STALE_RETENTION.defaultValue(), IN_PROCESS_ENTRIES.defaultValue(), null);
+                MAX_BODY_SIZE.defaultValue(),
+                STALE_RETENTION.defaultValue(),
+                IN_PROCESS_ENTRIES.defaultValue(),
+                null,
+                LOCK_TIMEOUT.defaultValue());
     }
 
     /** Reads the keys; problems are recorded in {@code settings} (and the value replaced by its default). */
@@ -76,11 +96,15 @@ public record CacheConfig(long maxBodySize, Duration staleRetention, int inProce
             }
         }
         return new CacheConfig(
-                settings.get(MAX_BODY_SIZE), settings.get(STALE_RETENTION), settings.get(IN_PROCESS_ENTRIES), redisUri);
+                settings.get(MAX_BODY_SIZE),
+                settings.get(STALE_RETENTION),
+                settings.get(IN_PROCESS_ENTRIES),
+                redisUri,
+                settings.get(LOCK_TIMEOUT));
     }
 
     public static List<ConfigKey<?>> keys() {
-        return List.of(MAX_BODY_SIZE, STALE_RETENTION, IN_PROCESS_ENTRIES, REDIS_URI);
+        return List.of(MAX_BODY_SIZE, STALE_RETENTION, IN_PROCESS_ENTRIES, REDIS_URI, LOCK_TIMEOUT);
     }
 
     /** The Redis configuration of the cache: the store's, on the cache's own Redis if one is configured. */

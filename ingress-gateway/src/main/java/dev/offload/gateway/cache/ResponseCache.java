@@ -3,6 +3,7 @@ package dev.offload.gateway.cache;
 import dev.offload.store.CacheStore;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
@@ -34,10 +35,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Coalescing</b>: concurrent misses for one key in this gateway make one upstream call; the others wait for it
  * and are answered from its stored response (as hits), or make their own call if it was not storable. Across
- * replicas there is no lock: each replica makes at most one call per key at a time, so N replicas make at most N
- * concurrent calls for a cold key. A Redis lock would save those N-1 calls at the price of a Redis round trip on
- * every miss, and waiters polling Redis (or a pub/sub channel) for the winner's result; worth it only for very
- * expensive upstream calls on many replicas.
+ * replicas, by default, there is no lock: each replica makes at most one call per key at a time, so N replicas make
+ * at most N concurrent calls for a cold key, at no cost to latency. With {@code gateway.cache.lockTimeout} set, the
+ * first replica to miss takes a short lock in the cache store and the others poll the store for its response: one
+ * call in all, for a Redis round trip per miss and up to one poll interval of added latency for the waiters; worth
+ * it for expensive upstream calls on many replicas.
  *
  * <p>The store is best effort: a cache that cannot be reached, is overloaded, or holds a value it cannot read
  * counts as empty, and the request goes to the upstream.
@@ -70,6 +72,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResponseCache {
     private static final Logger LOG = LoggerFactory.getLogger(ResponseCache.class);
+    private static final Duration LOCK_POLL = Duration.ofMillis(50);
 
     private final Vertx vertx;
     private final AsyncCacheStore store;
@@ -166,7 +169,7 @@ public final class ResponseCache {
                             .orElseGet(() -> fetchAndStore(primary, request, stale, fetch)
                                     .map(Outcome::response)));
         }
-        return fetchAndStore(primary, request, stale, fetch).transform(done -> {
+        return leaderFetch(key, primary, request, stale, fetch).transform(done -> {
             flights.remove(key, mine);
             if (done.failed()) {
                 mine.completeExceptionally(done.cause());
@@ -175,6 +178,67 @@ public final class ResponseCache {
             mine.complete(done.result().stored());
             return Future.succeededFuture(done.result().response());
         });
+    }
+
+    /**
+     * This gateway's one fetch for the key. With {@code gateway.cache.lockTimeout}, it first takes the key's lock in
+     * the cache store; if another gateway holds it, it waits for that gateway's response instead.
+     */
+    private Future<Outcome> leaderFetch(
+            String key,
+            String primary,
+            CacheRequest request,
+            StoredResponse stale,
+            Function<Revalidation, Future<UpstreamResponse>> fetch) {
+        Duration timeout = config.lockTimeout();
+        if (timeout.isZero()) {
+            return fetchAndStore(primary, request, stale, fetch);
+        }
+        String lock = "lock:" + key;
+        return store.putIfAbsent(lock, new byte[] {1}, timeout)
+                .otherwise(true) // no store, no lock: fetch as the other gateways will
+                .compose(held -> held
+                        // Released once the response is stored (or found unstorable), without making the client wait.
+                        ? fetchAndStore(primary, request, stale, fetch).onComplete(done -> store.delete(lock))
+                        : awaitOtherGateway(
+                                lock, primary, request, stale, fetch, System.nanoTime() + timeout.toNanos()));
+    }
+
+    /**
+     * Polls the cache for the response another gateway is fetching. The lock is read before the entry: the holder
+     * stores its response before it releases the lock, so a released lock and no entry mean nothing will come.
+     */
+    private Future<Outcome> awaitOtherGateway(
+            String lock,
+            String primary,
+            CacheRequest request,
+            StoredResponse stale,
+            Function<Revalidation, Future<UpstreamResponse>> fetch,
+            long deadline) {
+        return delay(LOCK_POLL)
+                .compose(ignored -> store.get(lock).otherwise(Optional.empty()))
+                .compose(held -> lookup(primary, request).compose(found -> {
+                    Instant now = clock.instant();
+                    StoredResponse response = found.response();
+                    boolean renewed = response != null
+                            && response.isFresh(now)
+                            && (stale == null || !response.storedAt().equals(stale.storedAt()));
+                    if (renewed) {
+                        metrics.record(request.cacheName(), CacheStatus.HIT);
+                        return Future.succeededFuture(
+                                new Outcome(response.toResponse(CacheStatus.HIT, request, now), Optional.of(response)));
+                    }
+                    if (held.isEmpty() || System.nanoTime() - deadline > 0) {
+                        return fetchAndStore(primary, request, stale, fetch);
+                    }
+                    return awaitOtherGateway(lock, primary, request, stale, fetch, deadline);
+                }));
+    }
+
+    private Future<Void> delay(Duration duration) {
+        Promise<Void> elapsed = Promise.promise();
+        vertx.setTimer(duration.toMillis(), id -> elapsed.complete());
+        return elapsed.future();
     }
 
     private Future<Outcome> fetchAndStore(
@@ -269,6 +333,8 @@ public final class ResponseCache {
 
     /** The upstream's response passed through: {@code prefix} (the bytes already read, if any), then the stream. */
     private static CachedResponse passed(UpstreamResponse upstream, Buffer prefix) {
+        // Paused until the proxy pipes it: the response may take an asynchronous step before it gets there.
+        upstream.body().pause();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(upstream.headers());
         headers.set("X-Cache", CacheStatus.MISS.name());
         return new CachedResponse(upstream.status(), headers, prefix, upstream.body(), CacheStatus.MISS);

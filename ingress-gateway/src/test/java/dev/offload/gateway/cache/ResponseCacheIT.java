@@ -50,7 +50,7 @@ class ResponseCacheIT {
     private static final String PREFIX =
             "offload-test-rcache-" + UUID.randomUUID().toString().substring(0, 8);
     private static final long MAX_BODY = 1024;
-    private static final CacheConfig CONFIG = new CacheConfig(MAX_BODY, Duration.ofHours(1), 100, null);
+    private static final CacheConfig CONFIG = new CacheConfig(MAX_BODY, Duration.ofHours(1), 100, null, Duration.ZERO);
 
     private final Vertx vertx = Vertx.vertx();
     private final Map<String, AtomicInteger> upstreamCalls = new ConcurrentHashMap<>();
@@ -62,6 +62,7 @@ class ResponseCacheIT {
     private AsyncCacheStore store;
     private ResponseCache cache;
     private String cacheName;
+    private Duration readDelay = Duration.ZERO;
 
     @BeforeAll
     void start() throws Exception {
@@ -82,6 +83,7 @@ class ResponseCacheIT {
 
     @BeforeEach
     void newCache() {
+        readDelay = Duration.ZERO;
         cacheName = "route-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -142,6 +144,10 @@ class ResponseCacheIT {
                 response.end();
             }
             case "/binary" -> response.putHeader("Cache-Control", "max-age=60").end(Buffer.buffer(bytes(256)));
+            case "/slow-no-store" ->
+                vertx.setTimer(
+                        300,
+                        t -> response.putHeader("Cache-Control", "no-store").end("secret"));
             case "/slow" ->
                 vertx.setTimer(
                         300,
@@ -182,6 +188,11 @@ class ResponseCacheIT {
     }
 
     private Future<Received> serve(HttpMethod method, String path, Duration routeTtl, String... headerPairs) {
+        return serve(cache, method, path, routeTtl, headerPairs);
+    }
+
+    private Future<Received> serve(
+            ResponseCache via, HttpMethod method, String path, Duration routeTtl, String... headerPairs) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         for (int i = 0; i < headerPairs.length; i += 2) {
             headers.add(headerPairs[i], headerPairs[i + 1]);
@@ -189,7 +200,7 @@ class ResponseCacheIT {
         CacheRequest request = new CacheRequest(cacheName, method, path, headers, routeTtl);
         Context context = vertx.getOrCreateContext();
         Promise<Received> received = Promise.promise();
-        context.runOnContext(v -> cache.serve(
+        context.runOnContext(v -> via.serve(
                         request,
                         revalidation -> client.request(method, path)
                                 .compose(upstreamRequest -> {
@@ -199,9 +210,19 @@ class ResponseCacheIT {
                                 })
                                 .map(response ->
                                         new UpstreamResponse(response.statusCode(), response.headers(), response)))
-                .compose(ResponseCacheIT::collect)
+                .compose(this::collectAfterReadDelay)
                 .onComplete(received));
         return received.future();
+    }
+
+    /** As a proxy that takes an asynchronous step (e.g. a store call) before it writes the response would. */
+    private Future<Received> collectAfterReadDelay(CachedResponse response) {
+        if (readDelay.isZero()) {
+            return collect(response);
+        }
+        Promise<Void> waited = Promise.promise();
+        vertx.setTimer(readDelay.toMillis(), id -> waited.complete());
+        return waited.future().compose(ignored -> collect(response));
     }
 
     /** Reads the whole response the proxy would send: the body, then whatever the rest stream delivers. */
@@ -350,6 +371,17 @@ class ResponseCacheIT {
     }
 
     @Test
+    void passedThroughBodyWaitsForTheProxyToReadIt() {
+        readDelay = Duration.ofMillis(300);
+
+        Received small = get("/no-store");
+        Received large = get("/large-chunked");
+
+        assertThat(small.text()).isEqualTo("secret");
+        assertThat(large.body()).isEqualTo(bytes(3000));
+    }
+
+    @Test
     void privateResponseIsNotStoredByThisSharedCache() {
         int before = calls("/private");
 
@@ -476,6 +508,49 @@ class ResponseCacheIT {
                 .filteredOn(r -> r.cacheStatus() == CacheStatus.MISS)
                 .hasSize(1);
         assertThat(counted("hit")).isEqualTo(99);
+    }
+
+    @Test
+    void withALockConcurrentMissesOnTwoGatewaysMakeOneUpstreamCall() {
+        CacheConfig locking = new CacheConfig(MAX_BODY, Duration.ofHours(1), 100, null, Duration.ofSeconds(10));
+        try (AsyncCacheStore storeA = new AsyncCacheStore(vertx, CacheStores.redis(redis(RedisFixture.uri())), 100);
+                AsyncCacheStore storeB =
+                        new AsyncCacheStore(vertx, CacheStores.redis(redis(RedisFixture.uri())), 100)) {
+            ResponseCache gatewayA = new ResponseCache(vertx, storeA, locking, new CacheMetrics(meters), clock);
+            ResponseCache gatewayB = new ResponseCache(vertx, storeB, locking, new CacheMetrics(meters), clock);
+            int before = calls("/slow");
+            List<Future<Received>> all = new ArrayList<>();
+
+            for (int i = 0; i < 50; i++) {
+                all.add(serve(i % 2 == 0 ? gatewayA : gatewayB, HttpMethod.GET, "/slow", Duration.ZERO));
+            }
+            List<Received> received = all.stream().map(ResponseCacheIT::await).toList();
+
+            assertThat(calls("/slow") - before).isEqualTo(1);
+            assertThat(received).allSatisfy(r -> assertThat(r.text()).isEqualTo("slow body"));
+            assertThat(received)
+                    .filteredOn(r -> r.cacheStatus() == CacheStatus.MISS)
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void withALockAnUnstorableResponseReleasesTheOtherGatewayToFetchItself() {
+        CacheConfig locking = new CacheConfig(MAX_BODY, Duration.ofHours(1), 100, null, Duration.ofSeconds(10));
+        try (AsyncCacheStore storeA = new AsyncCacheStore(vertx, CacheStores.redis(redis(RedisFixture.uri())), 100);
+                AsyncCacheStore storeB =
+                        new AsyncCacheStore(vertx, CacheStores.redis(redis(RedisFixture.uri())), 100)) {
+            ResponseCache gatewayA = new ResponseCache(vertx, storeA, locking, new CacheMetrics(meters), clock);
+            ResponseCache gatewayB = new ResponseCache(vertx, storeB, locking, new CacheMetrics(meters), clock);
+            int before = calls("/slow-no-store");
+
+            Future<Received> a = serve(gatewayA, HttpMethod.GET, "/slow-no-store", Duration.ZERO);
+            Future<Received> b = serve(gatewayB, HttpMethod.GET, "/slow-no-store", Duration.ZERO);
+
+            assertThat(await(a).text()).isEqualTo("secret");
+            assertThat(await(b).text()).isEqualTo("secret");
+            assertThat(calls("/slow-no-store") - before).isEqualTo(2);
+        }
     }
 
     @Test

@@ -54,6 +54,15 @@ public final class InProcessCacheStore implements CacheStore {
     }
 
     @Override
+    public synchronized boolean putIfAbsent(String key, byte[] value, Duration ttl) {
+        if (get(key).isPresent()) {
+            return false;
+        }
+        put(key, value, ttl);
+        return true;
+    }
+
+    @Override
     public synchronized void delete(String key) {
         entries.remove(key);
     }

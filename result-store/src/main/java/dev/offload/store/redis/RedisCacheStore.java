@@ -40,6 +40,14 @@ final class RedisCacheStore implements CacheStore {
     }
 
     @Override
+    public boolean putIfAbsent(String key, byte[] value, Duration ttl) {
+        CacheStore.requirePositive(ttl);
+        return "OK"
+                .equals(call(() ->
+                        redis.set(bytes(key), value, SetParams.setParams().nx().px(ttl.toMillis()))));
+    }
+
+    @Override
     public void delete(String key) {
         call(() -> redis.del(bytes(key)));
     }
