@@ -1,8 +1,12 @@
 package dev.offload.gateway;
 
 import dev.offload.gateway.auth.ApiKeyAuthenticator;
+import dev.offload.gateway.cache.AsyncCacheStore;
+import dev.offload.gateway.cache.CacheMetrics;
+import dev.offload.gateway.cache.ResponseCache;
 import dev.offload.gateway.http.HttpMetrics;
 import dev.offload.gateway.jobs.JobRoutes;
+import dev.offload.store.CacheStore;
 import dev.offload.store.JobStore;
 import dev.offload.transport.JobPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,20 +29,31 @@ public final class Gateway {
     private final JobRoutes jobs;
     private final ApiKeyAuthenticator auth;
     private final HttpMetrics httpMetrics;
+    private final AsyncCacheStore cacheStore;
+    private final ResponseCache responseCache;
     private final AtomicInteger port = new AtomicInteger();
     private String deploymentId;
 
-    /** A gateway over the given store and publisher; nothing listens until {@link #start()}. */
+    /**
+     * A gateway over the given stores and publisher; nothing listens until {@link #start()}.
+     *
+     * @param cache where cached responses and the finished results of cacheable job types are found (Redis, shared
+     *     by all replicas; in-process in standalone mode); the gateway closes it when it stops
+     */
     public Gateway(
             Vertx vertx,
             GatewayConfig config,
             JobStore store,
+            CacheStore cache,
             JobPublisher publisher,
             Clock clock,
             MeterRegistry meters) {
         this.vertx = vertx;
         this.config = config;
-        this.jobs = new JobRoutes(vertx, config, store, publisher, clock, meters);
+        this.cacheStore = new AsyncCacheStore(vertx, cache, config.maxStoreCalls());
+        CacheMetrics cacheMetrics = new CacheMetrics(meters);
+        this.responseCache = new ResponseCache(vertx, cacheStore, config.cache(), cacheMetrics, clock);
+        this.jobs = new JobRoutes(vertx, config, store, cacheStore, cacheMetrics, publisher, clock, meters);
         this.auth = new ApiKeyAuthenticator(config.apiKeys());
         this.httpMetrics = new HttpMetrics(meters);
     }
@@ -52,6 +67,11 @@ public final class Gateway {
                 .mapEmpty();
     }
 
+    /** The response cache, for the routes that proxy to upstreams. */
+    public ResponseCache responseCache() {
+        return responseCache;
+    }
+
     /** The port the API listens on. */
     public int port() {
         return port.get();
@@ -62,6 +82,7 @@ public final class Gateway {
         Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
         return undeployed.eventually(() -> {
             jobs.close();
+            cacheStore.close();
             return Future.succeededFuture();
         });
     }

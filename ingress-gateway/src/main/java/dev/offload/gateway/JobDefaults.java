@@ -6,6 +6,7 @@ import dev.offload.store.JobTimings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a submission gets when it does not say otherwise, and what it may ask for.
@@ -17,6 +18,8 @@ import java.util.Set;
  * @param retention default time a finished job and its result are kept
  * @param idempotencyTtl how long an Idempotency-Key stays reserved
  * @param publishGrace how long the gateway has to confirm a publication before the scheduler publishes the job
+ * @param cacheableTypes the types whose identical submissions (same tenant, same payload) are answered with an
+ *     earlier job's finished result instead of running again
  */
 public record JobDefaults(
         Set<String> types,
@@ -25,7 +28,8 @@ public record JobDefaults(
         int maxAttempts,
         Duration retention,
         Duration idempotencyTtl,
-        Duration publishGrace) {
+        Duration publishGrace,
+        Set<String> cacheableTypes) {
 
     private static final String GROUP = "Jobs";
 
@@ -47,14 +51,21 @@ public record JobDefaults(
     public static final ConfigKey<Duration> IDEMPOTENCY_TTL = ConfigKey.in(GROUP, "jobs.idempotencyTtl")
             .doc("How long an Idempotency-Key stays reserved after its first use.")
             .duration(Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofDays(30));
+    public static final ConfigKey<List<String>> CACHEABLE_TYPES = ConfigKey.in(GROUP, "jobs.cacheableTypes")
+            .doc("Job types whose results are reused: a submission of one of them with the same payload (compared"
+                    + " as canonical JSON) as an earlier job of the same tenant that succeeded, and is still kept, is"
+                    + " answered 200 with that job's document and `X-Cache: HIT` instead of running again. Only for"
+                    + " handlers whose result depends on the payload alone. Each must be one of jobs.types.")
+            .list(List.of());
 
     public JobDefaults {
         types = Set.copyOf(types);
         queues = Set.copyOf(queues);
+        cacheableTypes = Set.copyOf(cacheableTypes);
     }
 
     public static List<ConfigKey<?>> keys() {
-        return List.of(TYPES, TIMEOUT, MAX_ATTEMPTS, RETENTION, IDEMPOTENCY_TTL);
+        return List.of(TYPES, TIMEOUT, MAX_ATTEMPTS, RETENTION, IDEMPOTENCY_TTL, CACHEABLE_TYPES);
     }
 
     /**
@@ -62,13 +73,22 @@ public record JobDefaults(
      * {@link JobTimings} shared with the workers.
      */
     public static JobDefaults from(Settings settings, Set<String> queues) {
+        Set<String> types = Set.copyOf(settings.get(TYPES));
+        Set<String> cacheable = new TreeSet<>(settings.get(CACHEABLE_TYPES));
+        if (!types.containsAll(cacheable)) {
+            cacheable.removeAll(types);
+            settings.reject(CACHEABLE_TYPES.name() + " must list only types of " + TYPES.name() + ", but " + cacheable
+                    + " are not among " + new TreeSet<>(types));
+            cacheable.clear();
+        }
         return new JobDefaults(
-                Set.copyOf(settings.get(TYPES)),
+                types,
                 queues,
                 settings.get(TIMEOUT),
                 settings.get(MAX_ATTEMPTS),
                 settings.get(RETENTION),
                 settings.get(IDEMPOTENCY_TTL),
-                JobTimings.from(settings).publishGrace());
+                JobTimings.from(settings).publishGrace(),
+                cacheable);
     }
 }

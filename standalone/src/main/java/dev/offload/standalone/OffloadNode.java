@@ -5,6 +5,8 @@ import dev.offload.gateway.Gateway;
 import dev.offload.gateway.GatewayConfig;
 import dev.offload.gateway.management.HealthCheck;
 import dev.offload.gateway.management.ManagementServer;
+import dev.offload.store.CacheStore;
+import dev.offload.store.CacheStores;
 import dev.offload.store.EmbeddedStoreConfig;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
@@ -103,7 +105,11 @@ final class OffloadNode implements AutoCloseable {
             await(transport.start(), "connect to " + config.brokers());
             Gateway gateway = null;
             if (roles.gateway()) {
-                gateway = new Gateway(vertx, gatewayConfig, store, transport.publisher(), clock, meters);
+                // The gateway owns (and closes) its cache: Redis shared by all replicas, or, without Redis, memory.
+                CacheStore cache = process.storeType().equals("embedded")
+                        ? CacheStores.inProcess(gatewayConfig.cache().inProcessEntries())
+                        : CacheStores.redis(gatewayConfig.cache().redis(config.redis()));
+                gateway = new Gateway(vertx, gatewayConfig, store, cache, transport.publisher(), clock, meters);
                 await(gateway.start(), "listen on " + gatewayConfig.host() + ":" + gatewayConfig.port());
             }
             Worker worker = null;

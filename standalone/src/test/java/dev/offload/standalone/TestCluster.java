@@ -4,6 +4,7 @@ import dev.offload.config.Settings;
 import dev.offload.gateway.Gateway;
 import dev.offload.gateway.GatewayConfig;
 import dev.offload.gateway.JobDefaults;
+import dev.offload.store.CacheStores;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
 import dev.offload.store.RedisStoreConfig;
@@ -112,6 +113,7 @@ final class TestCluster implements AutoCloseable {
                 vertx,
                 config,
                 store,
+                CacheStores.redis(config.cache().redis(RedisStoreConfig.from(settings))),
                 publisherDecorator.apply(transport.publisher()),
                 Clock.systemUTC(),
                 new SimpleMeterRegistry());

@@ -1,6 +1,7 @@
 package dev.offload.gateway.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.gateway.http.EntityTags;
 import dev.offload.model.Job;
 import dev.offload.model.Json;
 import io.vertx.core.buffer.Buffer;
@@ -19,20 +20,30 @@ final class Documents {
     private Documents() {}
 
     static void send(RoutingContext ctx, Object document, String cacheControl) {
-        byte[] bytes = Json.toBytes(document);
-        ctx.response()
-                .putHeader("Content-Type", "application/json")
-                .putHeader("ETag", etag(bytes))
-                .putHeader("Cache-Control", cacheControl)
-                .end(Buffer.buffer(bytes));
+        send(ctx, document, cacheControl, null);
     }
 
-    /** A finished result never changes: clients and private caches may keep it until the job expires. */
-    static void sendResult(RoutingContext ctx, Job job, Instant now) {
+    /** Sends the document, or 304 without it when {@code ifNoneMatch} (the request's, or null) names its ETag. */
+    static void send(RoutingContext ctx, Object document, String cacheControl, String ifNoneMatch) {
+        byte[] bytes = Json.toBytes(document);
+        String etag = etag(bytes);
+        var response = ctx.response().putHeader("ETag", etag).putHeader("Cache-Control", cacheControl);
+        if (EntityTags.matches(ifNoneMatch, etag)) {
+            response.setStatusCode(304).end();
+            return;
+        }
+        response.putHeader("Content-Type", "application/json").end(Buffer.buffer(bytes));
+    }
+
+    /**
+     * A finished result never changes: clients and private caches may keep it until the job expires, and revalidate
+     * it with its ETag ({@code If-None-Match} → 304).
+     */
+    static void sendResult(RoutingContext ctx, Job job, Instant now, String ifNoneMatch) {
         JsonNode result =
                 job.result() == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : job.result();
         long maxAge = Math.max(0, Duration.between(now, job.expiresAt()).toSeconds());
-        send(ctx, result, "private, max-age=" + maxAge + ", immutable");
+        send(ctx, result, "private, max-age=" + maxAge + ", immutable", ifNoneMatch);
     }
 
     static String etag(Object document) {

@@ -2,8 +2,12 @@ package dev.offload.gateway.jobs;
 
 import dev.offload.gateway.GatewayConfig;
 import dev.offload.gateway.auth.ApiKeyAuthenticator;
+import dev.offload.gateway.cache.AsyncCacheStore;
+import dev.offload.gateway.cache.CacheMetrics;
+import dev.offload.gateway.cache.CacheStatus;
 import dev.offload.gateway.http.ApiException;
 import dev.offload.gateway.http.ApiException.FieldError;
+import dev.offload.gateway.http.EntityTags;
 import dev.offload.gateway.http.ErrorCode;
 import dev.offload.gateway.jobs.RequestHeaders.Preferences;
 import dev.offload.gateway.jobs.SubmissionReader.Submission;
@@ -45,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * write → publish and wait for the broker's ack → mark it published → 202. If the broker refuses, the job is
  * abandoned (deleted with its key) and the client gets 503, so no live job is left that nobody will run; if the
  * gateway dies between the store write and the ack, the timer makes the scheduler publish the job.
+ *
+ * <p>Cacheable job types ({@code jobs.cacheableTypes}): before that, the {@link JobResultCache} is asked for an
+ * identical earlier submission of the tenant; if it succeeded, its document is the answer (200, {@code X-Cache: HIT})
+ * and nothing is enqueued.
  */
 public final class JobRoutes {
     public static final String PATH = "/v1/jobs";
@@ -58,12 +66,15 @@ public final class JobRoutes {
     private final SubmissionReader reader;
     private final Clock clock;
     private final JobMetrics metrics;
+    private final JobResultCache resultCache;
 
     /** The routes of one gateway process; share one instance among its verticles. */
     public JobRoutes(
             Vertx vertx,
             GatewayConfig config,
             JobStore store,
+            AsyncCacheStore cache,
+            CacheMetrics cacheMetrics,
             JobPublisher publisher,
             Clock clock,
             MeterRegistry meters) {
@@ -74,6 +85,7 @@ public final class JobRoutes {
         this.reader = new SubmissionReader(config.jobs());
         this.clock = clock;
         this.metrics = new JobMetrics(meters, watchers::size, this.store::inFlight);
+        this.resultCache = new JobResultCache(cache, cacheMetrics, config.jobs().cacheableTypes());
     }
 
     /** Mounts the routes on a verticle's router, behind API-key authentication. */
@@ -132,14 +144,76 @@ public final class JobRoutes {
                 ? Job.queued(id, tenant, submission.spec(), now, config.jobs().publishGrace())
                 : Job.scheduled(id, tenant, submission.spec(), now, submission.runAt());
 
+        if (!resultCache.covers(job.spec().type())) {
+            enqueue(ctx, job, fingerprint, prefer, null);
+            return;
+        }
+        if (key != null || noCache(ctx)) {
+            // An Idempotency-Key's rules (same 202, 422 for another request) come first; no-cache asks for a new run.
+            resultCache.recordBypass(job.spec().type());
+            enqueue(ctx, job, fingerprint, prefer, CacheStatus.MISS);
+            return;
+        }
+        earlierResult(tenant, job)
+                .onSuccess(earlier -> {
+                    if (earlier.isPresent()) {
+                        resultCache.record(job.spec().type(), CacheStatus.HIT);
+                        respondCached(ctx, earlier.get());
+                    } else {
+                        resultCache.record(job.spec().type(), CacheStatus.MISS);
+                        enqueue(ctx, job, fingerprint, prefer, CacheStatus.MISS);
+                    }
+                })
+                .onFailure(ctx::fail);
+    }
+
+    /** Stores, publishes and answers a new job; {@code cacheStatus} is its {@code X-Cache}, if its type is cached. */
+    private void enqueue(RoutingContext ctx, Job job, String fingerprint, Preferences prefer, CacheStatus cacheStatus) {
+        Instant now = job.createdAt();
         store.create(job, config.jobs().idempotencyTtl())
                 .compose(created -> switch (created) {
-                    case CreateResult.Created c -> accept(c.job());
+                    case CreateResult.Created c ->
+                        accept(c.job()).onSuccess(accepted -> {
+                            if (cacheStatus != null) {
+                                resultCache.remember(accepted, clock.instant());
+                            }
+                        });
                     case CreateResult.Duplicate d -> replay(d.existing(), fingerprint, now);
                 })
                 .compose(accepted -> awaitIfPreferred(accepted, prefer))
-                .onSuccess(accepted -> respondSubmitted(ctx, accepted, prefer))
+                .onSuccess(accepted -> {
+                    if (cacheStatus != null) {
+                        ctx.response().putHeader("X-Cache", cacheStatus.name());
+                    }
+                    respondSubmitted(ctx, accepted, prefer);
+                })
                 .onFailure(ctx::fail);
+    }
+
+    /** The tenant's latest identical job of a cacheable type, if it succeeded and is still stored. */
+    private Future<Optional<Job>> earlierResult(String tenant, Job job) {
+        return resultCache
+                .latestJob(tenant, job.spec())
+                .compose(id -> id.isEmpty()
+                        ? Future.succeededFuture(Optional.<Job>empty())
+                        : store.call(s -> s.find(id.get()))
+                                .map(found ->
+                                        found.filter(earlier -> JobResultCache.answers(earlier, tenant, job.spec()))));
+    }
+
+    /** A cacheable job's earlier, finished twin: 200 with its document, as if {@code Prefer: wait} had seen it end. */
+    private static void respondCached(RoutingContext ctx, Job earlier) {
+        ctx.response()
+                .setStatusCode(200)
+                .putHeader("Location", PATH + "/" + earlier.id())
+                .putHeader("X-Cache", CacheStatus.HIT.name())
+                .putHeader("Vary", "Prefer");
+        Documents.send(ctx, JobDocument.of(earlier), "private, max-age=60");
+    }
+
+    private static boolean noCache(RoutingContext ctx) {
+        return ctx.request().headers().getAll("Cache-Control").stream()
+                .anyMatch(value -> value.toLowerCase(java.util.Locale.ROOT).contains("no-cache"));
     }
 
     private Future<Job> accept(Job job) {
@@ -252,7 +326,8 @@ public final class JobRoutes {
                 : owned(id, tenant)
                         .compose(current -> current.state().isTerminal()
                                         || (ifNoneMatch != null
-                                                && !ifNoneMatch.equals(Documents.etag(JobDocument.of(current))))
+                                                && !EntityTags.matches(
+                                                        ifNoneMatch, Documents.etag(JobDocument.of(current))))
                                 ? Future.succeededFuture(current)
                                 : awaitChange(id, state -> state != current.state(), wait)
                                         .map(found -> found.filter(
@@ -271,14 +346,7 @@ public final class JobRoutes {
             response.putHeader("Link", "<" + document.links().result() + ">; rel=\"result\"");
         }
         String cacheControl = job.state().isTerminal() ? "private, max-age=60" : "no-cache";
-        if (ifNoneMatch != null && ifNoneMatch.equals(Documents.etag(document))) {
-            response.setStatusCode(304)
-                    .putHeader("ETag", ifNoneMatch)
-                    .putHeader("Cache-Control", cacheControl)
-                    .end();
-            return;
-        }
-        Documents.send(ctx, document, cacheControl);
+        Documents.send(ctx, document, cacheControl, ifNoneMatch);
     }
 
     // ---- GET /v1/jobs/{id}/result ------------------------------------------------------------------------------
@@ -288,7 +356,9 @@ public final class JobRoutes {
         owned(id, ApiKeyAuthenticator.tenant(ctx))
                 .onSuccess(job -> {
                     switch (job.state()) {
-                        case SUCCEEDED -> Documents.sendResult(ctx, job, clock.instant());
+                        case SUCCEEDED ->
+                            Documents.sendResult(
+                                    ctx, job, clock.instant(), ctx.request().getHeader("If-None-Match"));
                         case FAILED, CANCELLED ->
                             ctx.fail(ApiException.of(
                                             ErrorCode.JOB_NOT_SUCCEEDED,

@@ -27,7 +27,8 @@ class SubmissionReaderTest {
             3,
             Duration.ofDays(7),
             Duration.ofHours(24),
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            Set.of());
 
     private final SubmissionReader reader = new SubmissionReader(DEFAULTS);
 

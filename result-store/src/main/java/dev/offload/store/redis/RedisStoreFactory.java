@@ -1,5 +1,6 @@
 package dev.offload.store.redis;
 
+import dev.offload.store.CacheStore;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
 import dev.offload.store.RedisStoreConfig;
@@ -13,7 +14,7 @@ import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.util.JedisURIHelper;
 
-/** Opens the Redis store; use {@link JobStores#redis} instead. Thread-safe. */
+/** Opens the Redis store and cache; use {@link JobStores#redis} and {@code CacheStores.redis} instead. Thread-safe. */
 public final class RedisStoreFactory {
     private RedisStoreFactory() {}
 
@@ -32,7 +33,24 @@ public final class RedisStoreFactory {
         return new RedisJobStore(client, keys, events, config);
     }
 
+    /**
+     * Builds the cache's pooled client (its own pool, so cache traffic cannot take the store's connections); connects
+     * lazily.
+     */
+    public static CacheStore openCache(RedisStoreConfig config) {
+        RedisClient client = RedisClient.builder()
+                .hostAndPort(JedisURIHelper.getHostAndPort(config.uri()))
+                .clientConfig(clientConfig(config, "offload-cache"))
+                .poolConfig(poolConfig(config))
+                .build();
+        return new RedisCacheStore(client, config.keyPrefix(), config.redactedUri());
+    }
+
     private static JedisClientConfig clientConfig(RedisStoreConfig config) {
+        return clientConfig(config, "offload-store");
+    }
+
+    private static JedisClientConfig clientConfig(RedisStoreConfig config, String clientName) {
         URI uri = config.uri();
         int timeoutMillis = Math.toIntExact(config.timeout().toMillis());
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
@@ -40,7 +58,7 @@ public final class RedisStoreFactory {
                 .socketTimeoutMillis(timeoutMillis)
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
-                .clientName("offload-store")
+                .clientName(clientName)
                 // The scripts' replies are read as RESP2 shapes; pinning it also skips a HELLO round trip per
                 // connection.
                 .protocol(RedisProtocol.RESP2);
