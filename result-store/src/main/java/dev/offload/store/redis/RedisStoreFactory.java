@@ -2,6 +2,7 @@ package dev.offload.store.redis;
 
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
+import dev.offload.store.RateLimitStore;
 import dev.offload.store.RedisStoreConfig;
 import java.net.URI;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -32,7 +33,25 @@ public final class RedisStoreFactory {
         return new RedisJobStore(client, keys, events, config);
     }
 
+    /**
+     * Rate-limit buckets on the store's Redis, with a connection pool of their own (so that limit checks never wait
+     * behind job writes, and the other way round); connects lazily.
+     */
+    public static RateLimitStore openRateLimits(RedisStoreConfig config) {
+        URI uri = config.uri();
+        RedisClient client = RedisClient.builder()
+                .hostAndPort(JedisURIHelper.getHostAndPort(uri))
+                .clientConfig(clientConfig(config, "offload-limits"))
+                .poolConfig(poolConfig(config))
+                .build();
+        return new RedisRateLimitStore(client, new RedisKeys(config.keyPrefix()), config);
+    }
+
     private static JedisClientConfig clientConfig(RedisStoreConfig config) {
+        return clientConfig(config, "offload-store");
+    }
+
+    private static JedisClientConfig clientConfig(RedisStoreConfig config, String clientName) {
         URI uri = config.uri();
         int timeoutMillis = Math.toIntExact(config.timeout().toMillis());
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
@@ -40,7 +59,7 @@ public final class RedisStoreFactory {
                 .socketTimeoutMillis(timeoutMillis)
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
-                .clientName("offload-store")
+                .clientName(clientName)
                 // The scripts' replies are read as RESP2 shapes; pinning it also skips a HELLO round trip per
                 // connection.
                 .protocol(RedisProtocol.RESP2);
