@@ -8,6 +8,7 @@ import dev.offload.gateway.management.ManagementServer;
 import dev.offload.store.EmbeddedStoreConfig;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
+import dev.offload.store.RateLimitStore;
 import dev.offload.transport.ConsumerOptions;
 import dev.offload.transport.JobTransport;
 import dev.offload.transport.KafkaTransportConfig;
@@ -103,7 +104,19 @@ final class OffloadNode implements AutoCloseable {
             await(transport.start(), "connect to " + config.brokers());
             Gateway gateway = null;
             if (roles.gateway()) {
-                gateway = new Gateway(vertx, gatewayConfig, store, transport.publisher(), clock, meters);
+                // Several gateways share one limit through Redis; the embedded store serves one process only.
+                RateLimitStore rateLimits = process.storeType().equals("embedded")
+                        ? JobStores.localRateLimits(clock)
+                        : JobStores.redisRateLimits(config.redis());
+                gateway = new Gateway(
+                        vertx,
+                        gatewayConfig,
+                        store,
+                        transport.publisher(),
+                        rateLimits,
+                        transport::backlog,
+                        clock,
+                        meters);
                 await(gateway.start(), "listen on " + gatewayConfig.host() + ":" + gatewayConfig.port());
             }
             Worker worker = null;

@@ -19,6 +19,7 @@ import dev.offload.transport.Transports;
 import dev.offload.worker.HandlerRegistry;
 import dev.offload.worker.Worker;
 import dev.offload.worker.WorkerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -100,6 +101,11 @@ final class TestCluster implements AutoCloseable {
 
     /** Starts a gateway "process"; {@code publisherDecorator} may wrap its publisher (e.g. to delay it). */
     ApiClient startGateway(UnaryOperator<JobPublisher> publisherDecorator) {
+        return startGateway(publisherDecorator, new SimpleMeterRegistry());
+    }
+
+    /** Starts a gateway "process" whose meters land in {@code meters}. */
+    ApiClient startGateway(UnaryOperator<JobPublisher> publisherDecorator, MeterRegistry meters) {
         Settings settings = settings();
         KafkaTransportConfig kafka = KafkaTransportConfig.from(settings);
         GatewayConfig config = GatewayConfig.from(settings, JobDefaults.from(settings, new HashSet<>(kafka.queues())));
@@ -113,8 +119,10 @@ final class TestCluster implements AutoCloseable {
                 config,
                 store,
                 publisherDecorator.apply(transport.publisher()),
+                JobStores.redisRateLimits(RedisStoreConfig.from(settings)),
+                transport::backlog,
                 Clock.systemUTC(),
-                new SimpleMeterRegistry());
+                meters);
         await(gateway.start());
         gateways.add(gateway);
         return new ApiClient("http://127.0.0.1:" + gateway.port(), KEY_A);

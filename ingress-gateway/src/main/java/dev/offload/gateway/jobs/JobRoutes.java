@@ -7,6 +7,7 @@ import dev.offload.gateway.http.ApiException.FieldError;
 import dev.offload.gateway.http.ErrorCode;
 import dev.offload.gateway.jobs.RequestHeaders.Preferences;
 import dev.offload.gateway.jobs.SubmissionReader.Submission;
+import dev.offload.gateway.limits.Limits;
 import dev.offload.model.Job;
 import dev.offload.model.JobEnvelope;
 import dev.offload.model.JobId;
@@ -58,6 +59,7 @@ public final class JobRoutes {
     private final SubmissionReader reader;
     private final Clock clock;
     private final JobMetrics metrics;
+    private final Limits limits;
 
     /** The routes of one gateway process; share one instance among its verticles. */
     public JobRoutes(
@@ -65,9 +67,11 @@ public final class JobRoutes {
             GatewayConfig config,
             JobStore store,
             JobPublisher publisher,
+            Limits limits,
             Clock clock,
             MeterRegistry meters) {
         this.config = config;
+        this.limits = limits;
         this.store = new AsyncJobStore(vertx, store, config.maxStoreCalls());
         this.publisher = publisher;
         this.watchers = new JobWatchers(vertx, store, config.maxWaitingRequests());
@@ -80,6 +84,11 @@ public final class JobRoutes {
     public void mount(Router router, ApiKeyAuthenticator auth) {
         router.route(PATH).handler(auth::authenticate);
         router.route(PATH + "/*").handler(auth::authenticate);
+        // "/v1/jobs/*" matches "/v1/jobs" too: one route, so that each request is counted once.
+        router.route(PATH + "/*")
+                .handler(limits.rateLimiter().handler(limits.config().jobApi()));
+        // Shedding refuses new submissions only: polls keep working, so clients can collect what was accepted.
+        router.post(PATH).handler(limits.shedder()::handle);
         // The content type is checked on a route of its own, before the body is read: Vert.x wants a route's body
         // handler ahead of its user handlers, and a 415 should not wait for (or buffer) the whole body.
         router.post(PATH).handler(JobRoutes::requireJson);
@@ -132,7 +141,8 @@ public final class JobRoutes {
                 ? Job.queued(id, tenant, submission.spec(), now, config.jobs().publishGrace())
                 : Job.scheduled(id, tenant, submission.spec(), now, submission.runAt());
 
-        store.call(s -> s.create(job, config.jobs().idempotencyTtl()))
+        withinCap(tenant, key)
+                .compose(overCap -> store.call(s -> create(s, job, overCap)))
                 .compose(created -> switch (created) {
                     case CreateResult.Created c -> accept(c.job());
                     case CreateResult.Duplicate d -> replay(d.existing(), fingerprint, now);
@@ -140,6 +150,33 @@ public final class JobRoutes {
                 .compose(accepted -> awaitIfPreferred(accepted, prefer))
                 .onSuccess(accepted -> respondSubmitted(ctx, accepted, prefer))
                 .onFailure(ctx::fail);
+    }
+
+    /**
+     * Whether the tenant is at its cap of unfinished jobs ({@code limits.maxUnfinishedJobs}); fails with 429 if it is
+     * and the request cannot be a repeat of an accepted one. A request with an Idempotency-Key goes on, so that a
+     * repeat still gets its job: {@link #create} turns a new job into the 429 then.
+     */
+    private Future<Boolean> withinCap(String tenant, String idempotencyKey) {
+        if (!limits.capsUnfinishedJobs()) {
+            return Future.succeededFuture(false);
+        }
+        return store.call(s -> s.unfinished(tenant)).compose(unfinished -> {
+            if (limits.admitsAnotherJob(unfinished)) {
+                return Future.succeededFuture(false);
+            }
+            return idempotencyKey == null ? Future.failedFuture(limits.overCap()) : Future.succeededFuture(true);
+        });
+    }
+
+    /** Creates the job; over the cap only a duplicate is answered, a new job is removed again at once (never published). */
+    private CreateResult create(JobStore s, Job job, boolean overCap) {
+        CreateResult created = s.create(job, config.jobs().idempotencyTtl());
+        if (overCap && created instanceof CreateResult.Created c) {
+            s.abandon(c.job());
+            throw limits.overCap();
+        }
+        return created;
     }
 
     private Future<Job> accept(Job job) {
