@@ -63,11 +63,21 @@ public final class RateLimitScriptBench {
                         gcra / 3,
                         log / 3,
                         gcra / log);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  memory of one bucket: GCRA %s bytes, sliding log %s bytes (0: expired, the quota is full)%n",
+                        bytes(redis, prefix + ":gcra:" + limit + ":0"),
+                        bytes(redis, prefix + ":log:" + limit + ":0"));
             }
             for (String key : redis.keys(prefix + "*")) {
                 redis.del(key);
             }
         }
+    }
+
+    private static long bytes(UnifiedJedis redis, String key) {
+        Long bytes = redis.memoryUsage(key);
+        return bytes == null ? 0 : bytes;
     }
 
     private static double rate(UnifiedJedis redis, String prefix, long limit, Duration round, boolean log)
