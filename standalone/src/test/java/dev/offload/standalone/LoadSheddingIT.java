@@ -3,7 +3,10 @@ package dev.offload.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.offload.testing.RedisFixture;
+import dev.offload.testing.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +53,35 @@ class LoadSheddingIT {
                     .until(() -> api.submit(job), response -> response.status() == 202);
             assertThat(acceptedAgain.id()).isNotBlank();
             assertThat(meters.get("offload.gateway.shedding").gauge().value()).isZero();
+        }
+    }
+
+    @Test
+    void submissionsAreShedWhileTheStoreIsSlowerThanItsBound() throws Exception {
+        URI redis = URI.create(RedisFixture.uri());
+        try (TcpProxy slowRedis = TcpProxy.to(redis.getHost(), redis.getPort());
+                TestCluster cluster = new TestCluster(values -> {
+                    values.putAll(Map.of(
+                            "store.redis.uri", "redis://127.0.0.1:" + slowRedis.port(),
+                            "shedding.maxStoreLatency", "150ms",
+                            "shedding.probeInterval", "200ms"));
+                    return values;
+                })) {
+            ApiClient api = cluster.startGateway();
+            String job = "{\"type\":\"demo.sleep\",\"payload\":{\"ms\":10},\"queue\":\"parked\"}";
+            String id = api.submit(job).id();
+            slowRedis.delay(Duration.ofMillis(150)); // a round trip now takes 300 ms and more
+
+            ApiClient.Response shed = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> api.submit(job), response -> response.status() == 503);
+
+            assertThat(shed.header("Retry-After")).isPresent();
+            assertThat(shed.json().path("detail").asText()).contains("shedding.maxStoreLatency");
+            assertThat(api.get("/v1/jobs/" + id).status()).isEqualTo(200); // slow, but polls work
+
+            slowRedis.delay(Duration.ZERO);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.submit(job).status(), status -> status == 202);
         }
     }
 }

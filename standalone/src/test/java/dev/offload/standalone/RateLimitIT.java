@@ -2,7 +2,14 @@ package dev.offload.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.offload.store.JobStores;
+import dev.offload.store.RateLimitStore;
+import dev.offload.store.RedisStoreConfig;
+import dev.offload.testing.RedisFixture;
+import dev.offload.testing.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +115,63 @@ class RateLimitIT {
 
             assertThat(statuses).containsExactly(200, 200, 429); // all three are the peer 127.0.0.1
         }
+    }
+
+    @Test
+    void unreachableLimitStoreFailsOpenByDefaultAndSaysSoInMetrics() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (TestCluster cluster = clusterWith(
+                        Map.of("rateLimits", "per-key.limit=1,per-key.window=60s", "limits.jobApi", "per-key"));
+                TcpProxy redis = redisProxy()) {
+            ApiClient api = cluster.startGateway(p -> p, meters, limitsThrough(cluster, redis));
+            redis.cut();
+
+            ApiClient.Response first = api.get("/v1/jobs");
+            ApiClient.Response second = api.get("/v1/jobs");
+
+            assertThat(List.of(first.status(), second.status())).containsExactly(200, 200);
+            assertThat(first.header("RateLimit-Policy")).contains("\"per-key\";q=1;w=60");
+            assertThat(first.header("RateLimit")).isEmpty(); // nothing is known of the caller's quota
+            assertThat(meters.get("offload.ratelimit.checks")
+                            .tag("outcome", "store-failed")
+                            .counter()
+                            .count())
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
+    void unreachableLimitStoreFailsClosedWhenConfigured() throws Exception {
+        try (TestCluster cluster = clusterWith(Map.of(
+                        "rateLimits", "per-key.limit=100,per-key.window=60s",
+                        "limits.jobApi", "per-key",
+                        "limits.onStoreFailure", "closed"));
+                TcpProxy redis = redisProxy()) {
+            ApiClient api = cluster.startGateway(p -> p, new SimpleMeterRegistry(), limitsThrough(cluster, redis));
+            assertThat(api.get("/v1/jobs").status()).isEqualTo(200);
+            redis.cut();
+
+            ApiClient.Response refused = api.get("/v1/jobs");
+
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.header("Retry-After")).isPresent();
+            assertThat(refused.json().path("detail").asText()).contains("limits.onStoreFailure");
+        }
+    }
+
+    private static TcpProxy redisProxy() throws Exception {
+        URI redis = URI.create(RedisFixture.uri());
+        return TcpProxy.to(redis.getHost(), redis.getPort());
+    }
+
+    /** Rate-limit buckets reached through {@code proxy}, while the job store talks to Redis directly. */
+    private static RateLimitStore limitsThrough(TestCluster cluster, TcpProxy proxy) {
+        RedisStoreConfig direct = RedisStoreConfig.from(cluster.settings());
+        return JobStores.redisRateLimits(new RedisStoreConfig(
+                URI.create("redis://127.0.0.1:" + proxy.port()),
+                direct.poolSize(),
+                Duration.ofMillis(500),
+                direct.keyPrefix()));
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.offload.gateway.GatewayConfig;
 import dev.offload.gateway.JobDefaults;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
+import dev.offload.store.RateLimitStore;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.testing.KafkaFixture;
 import dev.offload.testing.RabbitMqFixture;
@@ -106,6 +107,12 @@ final class TestCluster implements AutoCloseable {
 
     /** Starts a gateway "process" whose meters land in {@code meters}. */
     ApiClient startGateway(UnaryOperator<JobPublisher> publisherDecorator, MeterRegistry meters) {
+        return startGateway(publisherDecorator, meters, JobStores.redisRateLimits(RedisStoreConfig.from(settings())));
+    }
+
+    /** Starts a gateway "process" with its rate-limit buckets in {@code rateLimits} (closed with the gateway). */
+    ApiClient startGateway(
+            UnaryOperator<JobPublisher> publisherDecorator, MeterRegistry meters, RateLimitStore rateLimits) {
         Settings settings = settings();
         KafkaTransportConfig kafka = KafkaTransportConfig.from(settings);
         GatewayConfig config = GatewayConfig.from(settings, JobDefaults.from(settings, new HashSet<>(kafka.queues())));
@@ -119,7 +126,7 @@ final class TestCluster implements AutoCloseable {
                 config,
                 store,
                 publisherDecorator.apply(transport.publisher()),
-                JobStores.redisRateLimits(RedisStoreConfig.from(settings)),
+                rateLimits,
                 transport::backlog,
                 Clock.systemUTC(),
                 meters);
