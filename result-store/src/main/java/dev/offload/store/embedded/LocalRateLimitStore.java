@@ -4,16 +4,19 @@ import dev.offload.store.RateLimitStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Rate-limit buckets in this process's memory, with the same GCRA arithmetic as the Redis script: for standalone mode,
- * where one process is the whole deployment. Buckets are dropped once their quota is full again. Thread-safe and
+ * where one process is the whole deployment. Thread-safe and
  * non-blocking (each bucket is updated atomically in a {@link ConcurrentHashMap#compute}).
  */
 public final class LocalRateLimitStore implements RateLimitStore {
     private final Clock clock;
     /** bucket → theoretical arrival time in epoch ms. */
     private final ConcurrentHashMap<String, Double> buckets = new ConcurrentHashMap<>();
+    /** Every 10,000 admissions the buckets whose quota is full again are dropped, so memory follows active callers. */
+    private final AtomicLong admissions = new AtomicLong();
 
     public LocalRateLimitStore(Clock clock) {
         this.clock = clock;
@@ -37,7 +40,7 @@ public final class LocalRateLimitStore implements RateLimitStore {
             outcome[0] = new Admission(true, remaining, ceil(nextTat - now), Duration.ZERO);
             return nextTat;
         });
-        if (buckets.size() > 100_000) {
+        if (admissions.incrementAndGet() % 10_000 == 0) {
             buckets.values().removeIf(tat -> tat < now); // full again: the same as absent
         }
         return outcome[0];
