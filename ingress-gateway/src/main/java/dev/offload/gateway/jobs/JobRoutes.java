@@ -141,8 +141,8 @@ public final class JobRoutes {
                 ? Job.queued(id, tenant, submission.spec(), now, config.jobs().publishGrace())
                 : Job.scheduled(id, tenant, submission.spec(), now, submission.runAt());
 
-        withinCap(tenant, key)
-                .compose(overCap -> store.call(s -> create(s, job, overCap)))
+        capReached(tenant, key)
+                .compose(atCap -> store.call(s -> create(s, job, atCap)))
                 .compose(created -> switch (created) {
                     case CreateResult.Created c -> accept(c.job());
                     case CreateResult.Duplicate d -> replay(d.existing(), fingerprint, now);
@@ -153,11 +153,11 @@ public final class JobRoutes {
     }
 
     /**
-     * Whether the tenant is at its cap of unfinished jobs ({@code limits.maxUnfinishedJobs}); fails with 429 if it is
-     * and the request cannot be a repeat of an accepted one. A request with an Idempotency-Key goes on, so that a
-     * repeat still gets its job: {@link #create} turns a new job into the 429 then.
+     * Whether the tenant has reached its cap of unfinished jobs ({@code limits.maxUnfinishedJobs}). Fails with 429 if
+     * it has and the request cannot be a repeat of an accepted one; a request with an Idempotency-Key goes on (true),
+     * so that a repeat still gets its job, and {@link #create} turns a new job into the 429 then.
      */
-    private Future<Boolean> withinCap(String tenant, String idempotencyKey) {
+    private Future<Boolean> capReached(String tenant, String idempotencyKey) {
         if (!limits.capsUnfinishedJobs()) {
             return Future.succeededFuture(false);
         }
@@ -169,10 +169,13 @@ public final class JobRoutes {
         });
     }
 
-    /** Creates the job; over the cap only a duplicate is answered, a new job is removed again at once (never published). */
-    private CreateResult create(JobStore s, Job job, boolean overCap) {
+    /**
+     * Creates the job. At the cap only a duplicate is answered: a new job is abandoned at once, never published (its
+     * creation event has been emitted; watchers then find no job).
+     */
+    private CreateResult create(JobStore s, Job job, boolean atCap) {
         CreateResult created = s.create(job, config.jobs().idempotencyTtl());
-        if (overCap && created instanceof CreateResult.Created c) {
+        if (atCap && created instanceof CreateResult.Created c) {
             s.abandon(c.job());
             throw limits.overCap();
         }
