@@ -6,9 +6,8 @@ import dev.offload.gateway.cache.CacheMetrics;
 import dev.offload.gateway.cache.ResponseCache;
 import dev.offload.gateway.http.HttpMetrics;
 import dev.offload.gateway.jobs.JobRoutes;
-import dev.offload.store.CacheStore;
-import dev.offload.store.JobStore;
-import dev.offload.transport.JobPublisher;
+import dev.offload.gateway.limits.Limits;
+import dev.offload.store.RateLimitStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -18,10 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The ingress gateway: the HTTP job API on {@link GatewayConfig#instances()} event loops. Stateless: all state is in
- * the store and the broker, so any number of gateways can serve one deployment behind a load balancer.
+ * the store, the cache and the broker, so any number of gateways can serve one deployment behind a load balancer.
  *
- * <p>Create with {@link #create}, then {@link #start()}; {@link #stop()} stops accepting and releases resources.
- * Thread-safe; start and stop return futures and never block.
+ * <p>Create it, then {@link #start()}; {@link #stop()} stops accepting and releases resources. Thread-safe; start and
+ * stop return futures and never block.
  */
 public final class Gateway {
     private final Vertx vertx;
@@ -31,29 +30,29 @@ public final class Gateway {
     private final HttpMetrics httpMetrics;
     private final AsyncCacheStore cacheStore;
     private final ResponseCache responseCache;
+    private final Limits limits;
+    private final RateLimitStore rateLimits;
     private final AtomicInteger port = new AtomicInteger();
     private String deploymentId;
 
-    /**
-     * A gateway over the given stores and publisher; nothing listens until {@link #start()}.
-     *
-     * @param cache where cached responses and the finished results of cacheable job types are found (Redis, shared
-     *     by all replicas; in-process in standalone mode); the gateway closes it when it stops
-     */
-    public Gateway(
-            Vertx vertx,
-            GatewayConfig config,
-            JobStore store,
-            CacheStore cache,
-            JobPublisher publisher,
-            Clock clock,
-            MeterRegistry meters) {
+    /** A gateway over the given backends; nothing listens until {@link #start()}. */
+    public Gateway(Vertx vertx, GatewayConfig config, GatewayBackends backends, Clock clock, MeterRegistry meters) {
         this.vertx = vertx;
         this.config = config;
-        this.cacheStore = new AsyncCacheStore(vertx, cache, config.maxStoreCalls());
+        this.cacheStore = new AsyncCacheStore(vertx, backends.cache(), config.maxStoreCalls());
         CacheMetrics cacheMetrics = new CacheMetrics(meters);
         this.responseCache = new ResponseCache(vertx, cacheStore, config.cache(), cacheMetrics, clock);
-        this.jobs = new JobRoutes(vertx, config, store, cacheStore, cacheMetrics, publisher, clock, meters);
+        this.rateLimits = backends.rateLimits();
+        this.limits = Limits.create(
+                vertx,
+                config.limits(),
+                backends.store(),
+                rateLimits,
+                backends.backlog(),
+                config.maxStoreCalls(),
+                meters);
+        this.jobs = new JobRoutes(
+                vertx, config, backends.store(), cacheStore, cacheMetrics, backends.publisher(), limits, clock, meters);
         this.auth = new ApiKeyAuthenticator(config.apiKeys());
         this.httpMetrics = new HttpMetrics(meters);
     }
@@ -63,13 +62,21 @@ public final class Gateway {
         return vertx.deployVerticle(
                         () -> new GatewayVerticle(config, jobs, auth, httpMetrics, port::set),
                         new DeploymentOptions().setInstances(config.instances()))
-                .onSuccess(id -> deploymentId = id)
+                .onSuccess(id -> {
+                    deploymentId = id;
+                    limits.start();
+                })
                 .mapEmpty();
     }
 
     /** The response cache, for the routes that proxy to upstreams. */
     public ResponseCache responseCache() {
         return responseCache;
+    }
+
+    /** The limits of this gateway, e.g. to put a rate-limit policy on a route ({@code limits().rateLimiter()}). */
+    public Limits limits() {
+        return limits;
     }
 
     /** The port the API listens on. */
@@ -82,6 +89,8 @@ public final class Gateway {
         Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
         return undeployed.eventually(() -> {
             jobs.close();
+            limits.close();
+            rateLimits.close();
             cacheStore.close();
             return Future.succeededFuture();
         });

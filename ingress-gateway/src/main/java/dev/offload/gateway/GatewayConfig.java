@@ -3,6 +3,7 @@ package dev.offload.gateway;
 import dev.offload.config.ConfigKey;
 import dev.offload.config.Settings;
 import dev.offload.gateway.cache.CacheConfig;
+import dev.offload.gateway.limits.LimitsConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.Set;
  * @param maxWaitingRequests the long-polls held before further ones are answered at once
  * @param jobs the defaults and limits for submitted jobs
  * @param cache the response cache's bounds
+ * @param limits rate limits, the per-tenant cap on unfinished jobs, load shedding
  */
 public record GatewayConfig(
         String host,
@@ -33,7 +35,8 @@ public record GatewayConfig(
         int maxStoreCalls,
         int maxWaitingRequests,
         JobDefaults jobs,
-        CacheConfig cache) {
+        CacheConfig cache,
+        LimitsConfig limits) {
 
     private static final String GROUP = "Gateway";
 
@@ -77,6 +80,7 @@ public record GatewayConfig(
         Objects.requireNonNull(maxWait, "gateway.maxWait");
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(limits, "limits");
     }
 
     public static List<ConfigKey<?>> keys() {
@@ -106,7 +110,8 @@ public record GatewayConfig(
                 settings.get(MAX_STORE_CALLS),
                 settings.get(MAX_WAITING_REQUESTS),
                 jobs,
-                CacheConfig.from(settings));
+                CacheConfig.from(settings),
+                LimitsConfig.from(settings));
     }
 
     /** Queues that exist, for validating submissions; the transport configuration declares them. */

@@ -28,6 +28,15 @@ public interface JobTransport {
      */
     JobConsumer consumer(ConsumerOptions options);
 
+    /**
+     * The messages waiting on the broker for the configured queues, for load shedding: Kafka, the consumer group's
+     * lag (end offset minus committed offset, summed over the partitions); RabbitMQ, the queues' ready messages. One
+     * or two administrative round trips: callers cache the answer (the gateway probes it periodically).
+     *
+     * @return a future of the count, failing with {@link TransportUnavailableException} if the broker does not answer
+     */
+    Future<Long> backlog();
+
     /** Closes the publisher and the administrative client; consumers are stopped by their owners. */
     Future<Void> close();
 }

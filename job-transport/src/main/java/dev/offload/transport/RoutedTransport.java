@@ -49,6 +49,14 @@ final class RoutedTransport implements JobTransport {
     }
 
     @Override
+    public Future<Long> backlog() {
+        List<Future<Long>> backlogs =
+                transports.stream().map(JobTransport::backlog).toList();
+        return Future.all(backlogs)
+                .map(all -> backlogs.stream().mapToLong(Future::result).sum());
+    }
+
+    @Override
     public Future<Void> close() {
         return all(transports.stream().map(JobTransport::close).toList());
     }

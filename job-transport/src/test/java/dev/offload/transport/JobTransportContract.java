@@ -182,6 +182,32 @@ public abstract class JobTransportContract {
     }
 
     @Test
+    void backlogCountsWaitingMessagesAndClearsOnceTheyAreConsumed() throws Exception {
+        long before = result(transport.backlog());
+        List<String> sent = publish(5);
+
+        await().atMost(PATIENCE).until(() -> result(transport.backlog()) == before + 5);
+
+        Set<String> done = ConcurrentHashMap.newKeySet();
+        start(consumer(8), envelope -> {
+            done.add(envelope.jobId());
+            return CompletableFuture.completedFuture(null);
+        });
+        await().atMost(PATIENCE).until(() -> done.containsAll(sent));
+        await().atMost(PATIENCE).until(() -> result(transport.backlog()) == 0);
+    }
+
+    @Test
+    void backlogOfAnUnreachableBrokerFails() throws Exception {
+        JobTransport unreachable = createUnreachableTransport(vertx, Duration.ofSeconds(2));
+        try {
+            assertThat(failureOf(unreachable.backlog())).isInstanceOf(TransportUnavailableException.class);
+        } finally {
+            failureOf(unreachable.close());
+        }
+    }
+
+    @Test
     void publishingToAnUnknownQueueFails() {
         JobEnvelope envelope = anEnvelope("no-such-queue");
 

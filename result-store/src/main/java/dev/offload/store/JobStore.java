@@ -77,6 +77,14 @@ public interface JobStore extends AutoCloseable {
      */
     boolean abandon(Job current);
 
+    /**
+     * How many of the tenant's jobs are unfinished (scheduled, queued, running or retrying): the number the
+     * per-tenant in-flight cap is checked against. The store keeps the count in the same atomic step as each job
+     * write: +1 when a job is created (not for an idempotent duplicate), -1 when it reaches a terminal state or is
+     * abandoned, +1 if a finished job is made to run again.
+     */
+    long unfinished(String tenant);
+
     /** The tenant's jobs, newest first. */
     JobPage list(String tenant, JobQuery query);
 

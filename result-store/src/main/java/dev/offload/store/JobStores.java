@@ -1,7 +1,9 @@
 package dev.offload.store;
 
 import dev.offload.store.embedded.EmbeddedStoreFactory;
+import dev.offload.store.embedded.LocalRateLimitStore;
 import dev.offload.store.redis.RedisStoreFactory;
+import java.time.Clock;
 
 /** Opens {@link JobStore}s. Thread-safe. */
 public final class JobStores {
@@ -14,6 +16,19 @@ public final class JobStores {
      */
     public static JobStore redis(RedisStoreConfig config) {
         return RedisStoreFactory.open(config);
+    }
+
+    /**
+     * Rate-limit buckets on the Redis of {@code config} (its URI, timeout, pool size and key prefix), shared by every
+     * gateway using that Redis. Connects lazily.
+     */
+    public static RateLimitStore redisRateLimits(RedisStoreConfig config) {
+        return RedisStoreFactory.openRateLimits(config);
+    }
+
+    /** Rate-limit buckets in this process's memory: exact for a single process (standalone mode). */
+    public static RateLimitStore localRateLimits(Clock clock) {
+        return new LocalRateLimitStore(clock);
     }
 
     /**

@@ -321,6 +321,55 @@ public abstract class JobStoreContract {
         assertThat(store.create(second, DAY)).isInstanceOf(CreateResult.Created.class);
     }
 
+    // ---- unfinished jobs per tenant -------------------------------------------------------------------------------
+
+    @Test
+    void everyCreatedJobCountsAsUnfinishedUntilItFinishes() {
+        Job queued = created(aQueuedJob().build());
+        Job scheduled = created(
+                aScheduledJob(now().plusSeconds(60)).tenant(queued.tenant()).build());
+        Instant now = now();
+        Job running = written(queued, queued.markPublished(now).claim("worker-1", now, Duration.ofSeconds(30)));
+        Job retrying = written(running, running.retryAt(new JobError("x", "y"), now, now.plusSeconds(5)));
+
+        assertThat(store.unfinished(queued.tenant())).isEqualTo(2);
+
+        Job requeued = written(retrying, retrying.requeue(now, Duration.ofSeconds(30)));
+        Job again = written(requeued, requeued.markPublished(now).claim("worker-2", now, Duration.ofSeconds(30)));
+        written(again, again.fail(new JobError("x", "y"), now));
+        written(scheduled, scheduled.cancel(now));
+
+        assertThat(store.unfinished(queued.tenant())).isZero();
+        assertThat(store.unfinished("tenant-without-jobs")).isZero();
+    }
+
+    @Test
+    void idempotentDuplicateAndLostCompareAndSetDoNotChangeTheUnfinishedCount() {
+        Job first = created(aQueuedJob().idempotencyKey("order-9", "f").build());
+        store.create(
+                aQueuedJob()
+                        .tenant(first.tenant())
+                        .idempotencyKey("order-9", "f")
+                        .build(),
+                DAY);
+        Job cancelled = written(first, first.cancel(now()));
+
+        assertThat(store.compareAndSet(first, first.cancel(now()))).isEmpty(); // a second, stale finish
+        assertThat(store.unfinished(first.tenant())).isZero();
+        assertThat(cancelled.state().isTerminal()).isTrue();
+    }
+
+    @Test
+    void abandonedJobNoLongerCountsAsUnfinished() {
+        Job job = created(aQueuedJob().build());
+        Job other = created(aQueuedJob().tenant(job.tenant()).build());
+
+        store.abandon(job);
+
+        assertThat(store.unfinished(job.tenant())).isEqualTo(1);
+        assertThat(other.tenant()).isEqualTo(job.tenant());
+    }
+
     // ---- abandon ------------------------------------------------------------------------------------------------
 
     @Test

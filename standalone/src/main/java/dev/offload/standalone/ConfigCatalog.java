@@ -4,6 +4,7 @@ import dev.offload.config.ConfigKey;
 import dev.offload.gateway.GatewayConfig;
 import dev.offload.gateway.JobDefaults;
 import dev.offload.gateway.cache.CacheConfig;
+import dev.offload.gateway.limits.LimitsConfig;
 import dev.offload.store.JobTimings;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.transport.KafkaTransportConfig;
@@ -23,6 +24,7 @@ final class ConfigCatalog {
         keys.addAll(ProcessConfig.keys());
         keys.addAll(GatewayConfig.keys());
         keys.addAll(CacheConfig.keys());
+        keys.addAll(LimitsConfig.keys());
         keys.addAll(JobDefaults.keys());
         keys.addAll(WorkerConfig.keys());
         keys.addAll(JobTimings.keys());

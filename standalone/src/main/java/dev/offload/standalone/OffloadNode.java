@@ -2,6 +2,7 @@ package dev.offload.standalone;
 
 import dev.offload.config.Settings;
 import dev.offload.gateway.Gateway;
+import dev.offload.gateway.GatewayBackends;
 import dev.offload.gateway.GatewayConfig;
 import dev.offload.gateway.management.HealthCheck;
 import dev.offload.gateway.management.ManagementServer;
@@ -10,6 +11,7 @@ import dev.offload.store.CacheStores;
 import dev.offload.store.EmbeddedStoreConfig;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
+import dev.offload.store.RateLimitStore;
 import dev.offload.transport.ConsumerOptions;
 import dev.offload.transport.JobTransport;
 import dev.offload.transport.KafkaTransportConfig;
@@ -105,11 +107,20 @@ final class OffloadNode implements AutoCloseable {
             await(transport.start(), "connect to " + config.brokers());
             Gateway gateway = null;
             if (roles.gateway()) {
-                // The gateway owns (and closes) its cache: Redis shared by all replicas, or, without Redis, memory.
-                CacheStore cache = process.storeType().equals("embedded")
+                // The gateway owns (and closes) its cache and rate-limit buckets: in Redis, shared by all replicas;
+                // with the embedded store (one process), in memory.
+                boolean embedded = process.storeType().equals("embedded");
+                CacheStore cache = embedded
                         ? CacheStores.inProcess(gatewayConfig.cache().inProcessEntries())
                         : CacheStores.redis(gatewayConfig.cache().redis(config.redis()));
-                gateway = new Gateway(vertx, gatewayConfig, store, cache, transport.publisher(), clock, meters);
+                RateLimitStore rateLimits =
+                        embedded ? JobStores.localRateLimits(clock) : JobStores.redisRateLimits(config.redis());
+                gateway = new Gateway(
+                        vertx,
+                        gatewayConfig,
+                        new GatewayBackends(store, transport.publisher(), cache, rateLimits, transport::backlog),
+                        clock,
+                        meters);
                 await(gateway.start(), "listen on " + gatewayConfig.host() + ":" + gatewayConfig.port());
             }
             Worker worker = null;

@@ -2,11 +2,13 @@ package dev.offload.standalone;
 
 import dev.offload.config.Settings;
 import dev.offload.gateway.Gateway;
+import dev.offload.gateway.GatewayBackends;
 import dev.offload.gateway.GatewayConfig;
 import dev.offload.gateway.JobDefaults;
 import dev.offload.store.CacheStores;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
+import dev.offload.store.RateLimitStore;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.testing.KafkaFixture;
 import dev.offload.testing.RabbitMqFixture;
@@ -20,6 +22,7 @@ import dev.offload.transport.Transports;
 import dev.offload.worker.HandlerRegistry;
 import dev.offload.worker.Worker;
 import dev.offload.worker.WorkerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -101,6 +104,17 @@ final class TestCluster implements AutoCloseable {
 
     /** Starts a gateway "process"; {@code publisherDecorator} may wrap its publisher (e.g. to delay it). */
     ApiClient startGateway(UnaryOperator<JobPublisher> publisherDecorator) {
+        return startGateway(publisherDecorator, new SimpleMeterRegistry());
+    }
+
+    /** Starts a gateway "process" whose meters land in {@code meters}. */
+    ApiClient startGateway(UnaryOperator<JobPublisher> publisherDecorator, MeterRegistry meters) {
+        return startGateway(publisherDecorator, meters, JobStores.redisRateLimits(RedisStoreConfig.from(settings())));
+    }
+
+    /** Starts a gateway "process" with its rate-limit buckets in {@code rateLimits} (closed with the gateway). */
+    ApiClient startGateway(
+            UnaryOperator<JobPublisher> publisherDecorator, MeterRegistry meters, RateLimitStore rateLimits) {
         Settings settings = settings();
         KafkaTransportConfig kafka = KafkaTransportConfig.from(settings);
         GatewayConfig config = GatewayConfig.from(settings, JobDefaults.from(settings, new HashSet<>(kafka.queues())));
@@ -112,11 +126,14 @@ final class TestCluster implements AutoCloseable {
         Gateway gateway = new Gateway(
                 vertx,
                 config,
-                store,
-                CacheStores.redis(config.cache().redis(RedisStoreConfig.from(settings))),
-                publisherDecorator.apply(transport.publisher()),
+                new GatewayBackends(
+                        store,
+                        publisherDecorator.apply(transport.publisher()),
+                        CacheStores.redis(config.cache().redis(RedisStoreConfig.from(settings))),
+                        rateLimits,
+                        transport::backlog),
                 Clock.systemUTC(),
-                new SimpleMeterRegistry());
+                meters);
         await(gateway.start());
         gateways.add(gateway);
         return new ApiClient("http://127.0.0.1:" + gateway.port(), KEY_A);

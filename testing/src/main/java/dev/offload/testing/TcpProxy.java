@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private volatile ServerSocket server;
+    private volatile Duration delay = Duration.ZERO;
 
     private TcpProxy(InetSocketAddress target, int port) {
         this.target = target;
@@ -58,6 +60,14 @@ public final class TcpProxy implements AutoCloseable {
         listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         server = listening;
         Thread.ofVirtual().name("tcp-proxy-accept-" + port).start(() -> acceptLoop(listening));
+    }
+
+    /**
+     * Holds every chunk of bytes for {@code latency} before forwarding it, in both directions: the service looks
+     * slow (a request/response round trip takes at least twice {@code latency}). {@link Duration#ZERO} ends it.
+     */
+    public void delay(Duration latency) {
+        delay = latency;
     }
 
     /** Closes every forwarded connection and stops accepting: the service looks down. */
@@ -106,11 +116,17 @@ public final class TcpProxy implements AutoCloseable {
                 OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                Duration hold = delay;
+                if (!hold.isZero()) {
+                    Thread.sleep(hold); // a virtual thread: sleeping costs no platform thread
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
         } catch (IOException e) {
             // one side closed: close both below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             closeQuietly(from);
             closeQuietly(to);

@@ -54,6 +54,11 @@ final class CountingJobStore implements JobStore {
     }
 
     @Override
+    public long unfinished(String tenant) {
+        return delegate.unfinished(tenant);
+    }
+
+    @Override
     public JobPage list(String tenant, JobQuery query) {
         return delegate.list(tenant, query);
     }

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class ApiKeyAuthenticator {
     private static final String TENANT = "offload.tenant";
+    private static final String KEY_ID = "offload.keyId";
     private final Map<String, String> tenantByDigest;
 
     public ApiKeyAuthenticator(Map<String, String> tenantByKey) {
@@ -32,12 +33,14 @@ public final class ApiKeyAuthenticator {
             ctx.fail(ApiException.of(ErrorCode.UNAUTHORIZED, "send your API key as 'Authorization: Bearer <key>'"));
             return;
         }
-        String tenant = tenantByDigest.get(digest(header.substring(7).trim()));
+        String digest = digest(header.substring(7).trim());
+        String tenant = tenantByDigest.get(digest);
         if (tenant == null) {
             ctx.fail(ApiException.of(ErrorCode.UNAUTHORIZED, "the API key is not known"));
             return;
         }
         ctx.put(TENANT, tenant);
+        ctx.put(KEY_ID, digest.substring(0, 32));
         ctx.next();
     }
 
@@ -48,6 +51,14 @@ public final class ApiKeyAuthenticator {
             throw new IllegalStateException("route is not behind ApiKeyAuthenticator");
         }
         return tenant;
+    }
+
+    /**
+     * An identifier of the request's API key that is not the key (a prefix of its SHA-256), e.g. for per-key rate
+     * limits; {@code null} if the request was not authenticated.
+     */
+    public static String keyId(RoutingContext ctx) {
+        return ctx.get(KEY_ID);
     }
 
     private static String digest(String key) {

@@ -41,6 +41,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, detail, List.of(), retryAfter, Map.of());
     }
 
+    /** The same problem with a {@code Retry-After}: when the client may try again. */
+    public ApiException withRetryAfter(Duration after) {
+        return new ApiException(code, getMessage(), errors, after, extensions);
+    }
+
     /** The same problem with an extension member (e.g. the job document of a failed job). */
     public ApiException with(String member, Object value) {
         Map<String, Object> ext = new java.util.LinkedHashMap<>(extensions);

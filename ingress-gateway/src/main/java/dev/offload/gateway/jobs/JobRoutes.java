@@ -11,6 +11,7 @@ import dev.offload.gateway.http.EntityTags;
 import dev.offload.gateway.http.ErrorCode;
 import dev.offload.gateway.jobs.RequestHeaders.Preferences;
 import dev.offload.gateway.jobs.SubmissionReader.Submission;
+import dev.offload.gateway.limits.Limits;
 import dev.offload.model.Job;
 import dev.offload.model.JobEnvelope;
 import dev.offload.model.JobId;
@@ -67,6 +68,7 @@ public final class JobRoutes {
     private final Clock clock;
     private final JobMetrics metrics;
     private final JobResultCache resultCache;
+    private final Limits limits;
 
     /** The routes of one gateway process; share one instance among its verticles. */
     public JobRoutes(
@@ -76,9 +78,11 @@ public final class JobRoutes {
             AsyncCacheStore cache,
             CacheMetrics cacheMetrics,
             JobPublisher publisher,
+            Limits limits,
             Clock clock,
             MeterRegistry meters) {
         this.config = config;
+        this.limits = limits;
         this.store = new AsyncJobStore(vertx, store, config.maxStoreCalls());
         this.publisher = publisher;
         this.watchers = new JobWatchers(vertx, store, config.maxWaitingRequests());
@@ -92,6 +96,11 @@ public final class JobRoutes {
     public void mount(Router router, ApiKeyAuthenticator auth) {
         router.route(PATH).handler(auth::authenticate);
         router.route(PATH + "/*").handler(auth::authenticate);
+        // "/v1/jobs/*" matches "/v1/jobs" too: one route, so that each request is counted once.
+        router.route(PATH + "/*")
+                .handler(limits.rateLimiter().handler(limits.config().jobApi()));
+        // Shedding refuses new submissions only: polls keep working, so clients can collect what was accepted.
+        router.post(PATH).handler(limits.shedder()::handle);
         // The content type is checked on a route of its own, before the body is read: Vert.x wants a route's body
         // handler ahead of its user handlers, and a 415 should not wait for (or buffer) the whole body.
         router.post(PATH).handler(JobRoutes::requireJson);
@@ -170,7 +179,8 @@ public final class JobRoutes {
     /** Stores, publishes and answers a new job; {@code cacheStatus} is its {@code X-Cache}, if its type is cached. */
     private void enqueue(RoutingContext ctx, Job job, String fingerprint, Preferences prefer, CacheStatus cacheStatus) {
         Instant now = job.createdAt();
-        store.create(job, config.jobs().idempotencyTtl())
+        capReached(job.tenant(), job.spec().idempotencyKey())
+                .compose(atCap -> create(job, atCap))
                 .compose(created -> switch (created) {
                     case CreateResult.Created c ->
                         accept(c.job()).onSuccess(accepted -> {
@@ -214,6 +224,36 @@ public final class JobRoutes {
     private static boolean noCache(RoutingContext ctx) {
         return ctx.request().headers().getAll("Cache-Control").stream()
                 .anyMatch(value -> value.toLowerCase(java.util.Locale.ROOT).contains("no-cache"));
+    }
+
+    /**
+     * Whether the tenant has reached its cap of unfinished jobs ({@code limits.maxUnfinishedJobs}). Fails with 429 if
+     * it has and the request cannot be a repeat of an accepted one; a request with an Idempotency-Key goes on (true),
+     * so that a repeat still gets its job, and {@link #create} turns a new job into the 429 then.
+     */
+    private Future<Boolean> capReached(String tenant, String idempotencyKey) {
+        if (!limits.capsUnfinishedJobs()) {
+            return Future.succeededFuture(false);
+        }
+        return store.call(s -> s.unfinished(tenant)).compose(unfinished -> {
+            if (limits.admitsAnotherJob(unfinished)) {
+                return Future.succeededFuture(false);
+            }
+            return idempotencyKey == null ? Future.failedFuture(limits.overCap()) : Future.succeededFuture(true);
+        });
+    }
+
+    /**
+     * Creates the job. At the cap only a duplicate is answered: a new job is abandoned at once, never published (its
+     * creation event has been emitted; watchers then find no job).
+     */
+    private Future<CreateResult> create(Job job, boolean atCap) {
+        return store.create(job, config.jobs().idempotencyTtl()).compose(created -> {
+            if (atCap && created instanceof CreateResult.Created c) {
+                return store.call(s -> s.abandon(c.job())).transform(ignored -> Future.failedFuture(limits.overCap()));
+            }
+            return Future.succeededFuture(created);
+        });
     }
 
     private Future<Job> accept(Job job) {

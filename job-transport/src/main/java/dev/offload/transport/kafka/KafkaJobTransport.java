@@ -128,6 +128,46 @@ final class KafkaJobTransport implements JobTransport {
         return new KafkaJobConsumer(vertx, config, options);
     }
 
+    /**
+     * The workers' consumer-group lag over the queues' topics: end offset minus the group's committed offset per
+     * partition (minus the earliest offset where the group committed nothing yet). Three admin round trips.
+     */
+    @Override
+    public Future<Long> backlog() {
+        List<String> topics = config.queues().stream().map(config::topic).toList();
+        Future<Long> lag = admin.describeTopics(topics).compose(described -> {
+            List<TopicPartition> partitions = new ArrayList<>();
+            described
+                    .values()
+                    .forEach(topic -> topic.getPartitions()
+                            .forEach(p -> partitions.add(new TopicPartition(topic.getName(), p.getPartition()))));
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            partitions.forEach(p -> {
+                latest.put(p, OffsetSpec.LATEST);
+                earliest.put(p, OffsetSpec.EARLIEST);
+            });
+            var ends = admin.listOffsets(latest);
+            var starts = admin.listOffsets(earliest);
+            var committed = admin.listConsumerGroupOffsets(config.groupId());
+            return Future.all(ends, starts, committed).map(all -> {
+                long total = 0;
+                for (TopicPartition partition : partitions) {
+                    long end = ends.result().get(partition).getOffset();
+                    var offset = committed.result().get(partition);
+                    long from = offset != null
+                            ? offset.getOffset()
+                            : starts.result().get(partition).getOffset();
+                    total += Math.max(0, end - from);
+                }
+                return total;
+            });
+        });
+        return onCallerContext(lag.timeout(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .recover(e -> Future.failedFuture(new TransportUnavailableException(
+                        "Kafka at " + config.bootstrapServers() + " did not report the lag: " + e.getMessage(), e))));
+    }
+
     @Override
     public Future<Void> close() {
         return onCallerContext(publisher.close().eventually(admin::close));

@@ -92,6 +92,29 @@ final class RabbitMqJobTransport implements JobTransport {
         return new RabbitMqJobConsumer(vertx, config, factory, options);
     }
 
+    /** The ready messages of the configured queues, by passive declarations on a short-lived channel. */
+    @Override
+    public Future<Long> backlog() {
+        CompletableFuture<Long> counted = CompletableFuture.supplyAsync(
+                        () -> {
+                            try (Channel channel = publisher.connection().createChannel()) {
+                                long total = 0;
+                                for (String queue : config.queues()) {
+                                    total += channel.messageCount(config.queueName(queue));
+                                }
+                                return total;
+                            } catch (Exception e) {
+                                throw new dev.offload.transport.TransportUnavailableException(
+                                        "RabbitMQ at " + config.displayUri() + " did not report its queue depth: "
+                                                + RabbitMqClients.describe(e),
+                                        e);
+                            }
+                        },
+                        blocking)
+                .orTimeout(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return onCallerContext(counted);
+    }
+
     @Override
     public Future<Void> close() {
         // Closing the publisher's connection closes the topology channel too.

@@ -68,6 +68,9 @@ final class EmbeddedJobStore implements JobStore {
     private final MVMap<String, String> timerOf;
     private final MVMap<String, String> tenants;
     private final MVMap<String, String> expiries;
+    /** tenant → unfinished jobs, changed under {@link #lock} together with the job records. */
+    private final MVMap<String, Long> unfinished;
+
     private final Object lock = new Object();
     private final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService eventThread;
@@ -83,6 +86,7 @@ final class EmbeddedJobStore implements JobStore {
         this.timerOf = store.openMap("timerOf");
         this.tenants = store.openMap("tenants");
         this.expiries = store.openMap("expiries");
+        this.unfinished = store.openMap("unfinished");
         this.eventThread = Executors.newSingleThreadExecutor(daemon("offload-store-events"));
         this.cleanupThread = Executors.newSingleThreadScheduledExecutor(daemon("offload-store-cleanup"));
         long every = cleanupInterval.toMillis();
@@ -122,6 +126,7 @@ final class EmbeddedJobStore implements JobStore {
             }
             remove(job.id()); // an expired record under the same id, not yet cleaned up
             put(stored);
+            countUnfinished(job.tenant(), 1);
             if (key != null) {
                 long expiresAt = now.plus(idempotencyTtl).toEpochMilli();
                 idempotency.put(idempotencyKey(job.tenant(), key), expiresAt + ":" + job.id());
@@ -170,6 +175,10 @@ final class EmbeddedJobStore implements JobStore {
             }
             unindex(existing.get());
             put(stored);
+            boolean wasFinished = existing.get().state().isTerminal();
+            if (wasFinished != stored.state().isTerminal()) {
+                countUnfinished(stored.tenant(), wasFinished ? 1 : -1);
+            }
             commit(stored.state().isTerminal());
             emit(stored);
         }
@@ -189,6 +198,20 @@ final class EmbeddedJobStore implements JobStore {
             commit(true);
         }
         return true;
+    }
+
+    @Override
+    public long unfinished(String tenant) {
+        return unfinished.getOrDefault(tenant, 0L);
+    }
+
+    private void countUnfinished(String tenant, long change) {
+        long count = unfinished.getOrDefault(tenant, 0L) + change;
+        if (count > 0) {
+            unfinished.put(tenant, count);
+        } else {
+            unfinished.remove(tenant);
+        }
     }
 
     @Override
@@ -323,6 +346,9 @@ final class EmbeddedJobStore implements JobStore {
         }
         Job job = Json.fromString(doc, Job.class);
         unindex(job);
+        if (!job.state().isTerminal()) {
+            countUnfinished(job.tenant(), -1); // abandoned, or expired before it finished
+        }
         tenants.remove(job.tenant() + SEPARATOR + indexKey(job.createdAt().toEpochMilli(), id));
         String key = job.spec().idempotencyKey();
         if (key != null) {

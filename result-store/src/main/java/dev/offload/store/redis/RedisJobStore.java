@@ -75,8 +75,8 @@ final class RedisJobStore implements JobStore {
         String key = job.spec().idempotencyKey();
         requireKeyShard(job, key);
         int shard = JobId.shardOf(job.id());
-        List<String> scriptKeys =
-                new ArrayList<>(List.of(keys.job(job.id()), keys.timers(shard), keys.tenantIndex(shard, job.tenant())));
+        List<String> scriptKeys = new ArrayList<>(List.of(
+                keys.job(job.id()), keys.timers(shard), keys.tenantIndex(shard, job.tenant()), keys.unfinished(shard)));
         if (key != null) {
             scriptKeys.add(keys.idempotency(job.tenant(), key));
         }
@@ -90,7 +90,8 @@ final class RedisJobStore implements JobStore {
                 Long.toString(Math.max(1, idempotencyTtl.toMillis())),
                 Json.toString(JobEvent.of(stored)),
                 keys.events(),
-                keys.jobPrefix(shard));
+                keys.jobPrefix(shard),
+                job.tenant());
         return new ScriptCall(scriptKeys, args, stored);
     }
 
@@ -143,8 +144,11 @@ final class RedisJobStore implements JobStore {
         }
         Job stored = next.withVersion(current.version() + 1);
         int shard = JobId.shardOf(stored.id());
-        List<String> scriptKeys =
-                List.of(keys.job(stored.id()), keys.timers(shard), keys.tenantIndex(shard, stored.tenant()));
+        List<String> scriptKeys = List.of(
+                keys.job(stored.id()),
+                keys.timers(shard),
+                keys.tenantIndex(shard, stored.tenant()),
+                keys.unfinished(shard));
         List<String> args = List.of(
                 Long.toString(current.version()),
                 Long.toString(stored.version()),
@@ -154,7 +158,9 @@ final class RedisJobStore implements JobStore {
                 stored.id(),
                 millis(stored.createdAt()),
                 Json.toString(JobEvent.of(stored)),
-                keys.events());
+                keys.events(),
+                stored.tenant(),
+                Integer.toString(unfinishedChange(current, stored)));
         return new ScriptCall(scriptKeys, args, stored);
     }
 
@@ -205,14 +211,47 @@ final class RedisJobStore implements JobStore {
     @Override
     public boolean abandon(Job current) {
         int shard = JobId.shardOf(current.id());
-        List<String> scriptKeys = new ArrayList<>(
-                List.of(keys.job(current.id()), keys.timers(shard), keys.tenantIndex(shard, current.tenant())));
+        List<String> scriptKeys = new ArrayList<>(List.of(
+                keys.job(current.id()),
+                keys.timers(shard),
+                keys.tenantIndex(shard, current.tenant()),
+                keys.unfinished(shard)));
         String key = current.spec().idempotencyKey();
         if (key != null) {
             scriptKeys.add(keys.idempotency(current.tenant(), key));
         }
-        List<String> args = List.of(Long.toString(current.version()), current.id());
+        List<String> args = List.of(Long.toString(current.version()), current.id(), current.tenant());
         return Long.valueOf(1).equals(call("abandon", () -> ABANDON.run(redis, scriptKeys, args)));
+    }
+
+    /**
+     * One pipelined round trip: the tenant's counter in every shard. Each counter is kept exact by the scripts; the
+     * sum is a snapshot, since jobs of other shards may start or finish while it is read.
+     */
+    @Override
+    public long unfinished(String tenant) {
+        Objects.requireNonNull(tenant, "tenant");
+        return call("unfinished", () -> {
+            List<Response<String>> counts = new ArrayList<>();
+            try (AbstractPipeline pipeline = redis.pipelined()) {
+                for (int shard = 0; shard < JobId.SHARDS; shard++) {
+                    counts.add(pipeline.hget(keys.unfinished(shard), tenant));
+                }
+                pipeline.sync();
+            }
+            long total = 0;
+            for (Response<String> count : counts) {
+                total += count.get() == null ? 0 : Math.max(0, Long.parseLong(count.get()));
+            }
+            return total;
+        });
+    }
+
+    /** How a transition changes the tenant's count of unfinished jobs. */
+    static int unfinishedChange(Job current, Job next) {
+        boolean wasFinished = current.state().isTerminal();
+        boolean isFinished = next.state().isTerminal();
+        return wasFinished == isFinished ? 0 : isFinished ? -1 : 1;
     }
 
     @Override

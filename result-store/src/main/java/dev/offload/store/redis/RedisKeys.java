@@ -11,6 +11,8 @@ import dev.offload.model.JobId;
  * prefix:{shard}:timers                     ZSET id scored by the job's deadline (epoch ms)
  * prefix:{shard}:tenant:tenant              ZSET id scored by creation time (epoch ms), the listing index
  * prefix:{shard}:idem:tenant:key            STRING job id, expires with the idempotency TTL
+ * prefix:{shard}:unfinished                 HASH tenant → the tenant's unfinished jobs of this shard
+ * prefix:rl:bucket                          STRING rate-limit state of one bucket (GCRA theoretical arrival time)
  * prefix:events                             pub/sub channel of job events
  * </pre>
  */
@@ -35,6 +37,15 @@ record RedisKeys(String prefix) {
 
     String idempotency(String tenant, String key) {
         return shard(JobId.shardFor(tenant, key)) + "idem:" + tenant + ":" + key;
+    }
+
+    /** One counter per tenant and shard, so that the job scripts update it in the job's own slot. */
+    String unfinished(int shard) {
+        return shard(shard) + "unfinished";
+    }
+
+    String rateLimit(String bucket) {
+        return prefix + ":rl:" + bucket;
     }
 
     String events() {

@@ -3,6 +3,7 @@ package dev.offload.store.redis;
 import dev.offload.store.CacheStore;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
+import dev.offload.store.RateLimitStore;
 import dev.offload.store.RedisStoreConfig;
 import java.net.URI;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -44,6 +45,20 @@ public final class RedisStoreFactory {
                 .poolConfig(poolConfig(config))
                 .build();
         return new RedisCacheStore(client, config.keyPrefix(), config.redactedUri());
+    }
+
+    /**
+     * Rate-limit buckets on the store's Redis, with a connection pool of their own (so that limit checks never wait
+     * behind job writes, and the other way round); connects lazily.
+     */
+    public static RateLimitStore openRateLimits(RedisStoreConfig config) {
+        URI uri = config.uri();
+        RedisClient client = RedisClient.builder()
+                .hostAndPort(JedisURIHelper.getHostAndPort(uri))
+                .clientConfig(clientConfig(config, "offload-limits"))
+                .poolConfig(poolConfig(config))
+                .build();
+        return new RedisRateLimitStore(client, new RedisKeys(config.keyPrefix()), config);
     }
 
     private static JedisClientConfig clientConfig(RedisStoreConfig config) {

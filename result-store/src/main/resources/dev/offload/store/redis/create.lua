@@ -1,12 +1,14 @@
 -- Creates a job atomically with its indexes, honouring the tenant's idempotency key.
--- KEYS[1] job hash, KEYS[2] shard timers, KEYS[3] shard tenant index, KEYS[4] idempotency key (only with a key)
+-- KEYS[1] job hash, KEYS[2] shard timers, KEYS[3] shard tenant index, KEYS[4] shard unfinished-jobs counters,
+-- KEYS[5] idempotency key (only with a key)
 -- ARGV[1] id, ARGV[2] doc, ARGV[3] expire-at ms, ARGV[4] deadline ms or '', ARGV[5] created-at ms,
--- ARGV[6] idempotency ttl ms, ARGV[7] event json, ARGV[8] event channel, ARGV[9] job key prefix of this shard
+-- ARGV[6] idempotency ttl ms, ARGV[7] event json, ARGV[8] event channel, ARGV[9] job key prefix of this shard,
+-- ARGV[10] tenant
 -- Returns {'created'}, {'duplicate', doc} or {'exists'}.
--- The job that an idempotency key points to is read through ARGV[9]: it carries the same hash tag as KEYS[4],
+-- The job that an idempotency key points to is read through ARGV[9]: it carries the same hash tag as KEYS[5],
 -- because a job with an idempotency key is created in the shard of that key.
-if KEYS[4] then
-  local existingId = redis.call('GET', KEYS[4])
+if KEYS[5] then
+  local existingId = redis.call('GET', KEYS[5])
   if existingId then
     local existing = redis.call('HGET', ARGV[9] .. existingId, 'doc')
     if existing then
@@ -28,8 +30,11 @@ local indexExpiry = redis.call('PEXPIRETIME', KEYS[3])
 if indexExpiry < tonumber(ARGV[3]) then
   redis.call('PEXPIREAT', KEYS[3], ARGV[3])
 end
-if KEYS[4] then
-  redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[6])
+if KEYS[5] then
+  redis.call('SET', KEYS[5], ARGV[1], 'PX', ARGV[6])
 end
+-- A new job is unfinished (scheduled or queued): it counts against the tenant's in-flight cap until it finishes.
+-- A duplicate (idempotent re-submission) returned above and counted nothing.
+redis.call('HINCRBY', KEYS[4], ARGV[10], 1)
 redis.call('PUBLISH', ARGV[8], ARGV[7])
 return {'created'}
