@@ -8,6 +8,7 @@ import dev.offload.gateway.http.ErrorCode;
 import dev.offload.gateway.jobs.RequestHeaders.Preferences;
 import dev.offload.gateway.jobs.SubmissionReader.Submission;
 import dev.offload.model.Job;
+import dev.offload.model.JobDocument;
 import dev.offload.model.JobEnvelope;
 import dev.offload.model.JobId;
 import dev.offload.model.JobState;

@@ -10,6 +10,7 @@ import dev.offload.store.JobQuery;
 import dev.offload.store.JobStore;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.store.StoreUnavailableException;
+import dev.offload.store.WebhookEventType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,8 +106,13 @@ final class RedisJobStore implements JobStore {
         }
         Job stored = next.withVersion(current.version() + 1);
         int shard = JobId.shardOf(stored.id());
-        List<String> scriptKeys =
-                List.of(keys.job(stored.id()), keys.timers(shard), keys.tenantIndex(shard, stored.tenant()));
+        List<String> scriptKeys = List.of(
+                keys.job(stored.id()),
+                keys.timers(shard),
+                keys.tenantIndex(shard, stored.tenant()),
+                keys.tenantHooks(shard, stored.tenant()),
+                keys.outbox(shard));
+        String webhookEvent = WebhookEventType.of(current, stored);
         List<String> args = List.of(
                 Long.toString(current.version()),
                 Long.toString(stored.version()),
@@ -116,7 +122,9 @@ final class RedisJobStore implements JobStore {
                 stored.id(),
                 millis(stored.createdAt()),
                 Json.toString(JobEvent.of(stored)),
-                keys.events());
+                keys.events(),
+                webhookEvent == null ? "" : webhookEvent,
+                stored.spec().callbackUrl() == null ? "0" : "1");
         Object written = call("compareAndSet", () -> COMPARE_AND_SET.run(redis, scriptKeys, args));
         return Long.valueOf(1).equals(written) ? Optional.of(stored) : Optional.empty();
     }

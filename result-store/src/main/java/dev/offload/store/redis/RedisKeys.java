@@ -11,6 +11,8 @@ import dev.offload.model.JobId;
  * prefix:{shard}:timers                     ZSET id scored by the job's deadline (epoch ms)
  * prefix:{shard}:tenant:tenant              ZSET id scored by creation time (epoch ms), the listing index
  * prefix:{shard}:idem:tenant:key            STRING job id, expires with the idempotency TTL
+ * prefix:{shard}:outbox                     STREAM webhook events of the shard's jobs (see {@link WebhookOutbox})
+ * prefix:{shard}:hooks:tenant               STRING present while the tenant has webhook endpoints
  * prefix:events                             pub/sub channel of job events
  * </pre>
  */
@@ -35,6 +37,14 @@ record RedisKeys(String prefix) {
 
     String idempotency(String tenant, String key) {
         return shard(JobId.shardFor(tenant, key)) + "idem:" + tenant + ":" + key;
+    }
+
+    String outbox(int shard) {
+        return shard(shard) + "outbox";
+    }
+
+    String tenantHooks(int shard, String tenant) {
+        return shard(shard) + "hooks:" + tenant;
     }
 
     String events() {

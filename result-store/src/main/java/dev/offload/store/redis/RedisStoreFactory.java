@@ -19,17 +19,20 @@ public final class RedisStoreFactory {
 
     /** Builds the pooled client and the event subscriber; connects lazily. */
     public static JobStore open(RedisStoreConfig config) {
-        URI uri = config.uri();
-        HostAndPort address = JedisURIHelper.getHostAndPort(uri);
+        HostAndPort address = JedisURIHelper.getHostAndPort(config.uri());
         JedisClientConfig clientConfig = clientConfig(config);
-        RedisClient client = RedisClient.builder()
-                .hostAndPort(address)
-                .clientConfig(clientConfig)
-                .poolConfig(poolConfig(config))
-                .build();
+        RedisClient client = client(config);
         RedisKeys keys = new RedisKeys(config.keyPrefix());
         RedisEventSubscriber events = new RedisEventSubscriber(address, clientConfig, keys.events(), config.timeout());
         return new RedisJobStore(client, keys, events, config);
+    }
+
+    static RedisClient client(RedisStoreConfig config) {
+        return RedisClient.builder()
+                .hostAndPort(JedisURIHelper.getHostAndPort(config.uri()))
+                .clientConfig(clientConfig(config))
+                .poolConfig(poolConfig(config))
+                .build();
     }
 
     private static JedisClientConfig clientConfig(RedisStoreConfig config) {
