@@ -12,6 +12,9 @@ import dev.offload.transport.ConsumerOptions;
 import dev.offload.transport.JobTransport;
 import dev.offload.transport.KafkaTransportConfig;
 import dev.offload.transport.Transports;
+import dev.offload.webhooks.WebhookStore;
+import dev.offload.webhooks.Webhooks;
+import dev.offload.webhooks.delivery.WebhookDispatcher;
 import dev.offload.worker.HandlerRegistry;
 import dev.offload.worker.Worker;
 import dev.offload.worker.WorkerConfig;
@@ -54,6 +57,8 @@ final class OffloadNode implements AutoCloseable {
     private final Worker worker;
     private final ManagementServer management;
     private final GatewayConfig gatewayConfig;
+    private final WebhookStore webhooks;
+    private final WebhookDispatcher dispatcher;
 
     private OffloadNode(
             Vertx vertx,
@@ -63,7 +68,9 @@ final class OffloadNode implements AutoCloseable {
             Gateway gateway,
             Worker worker,
             ManagementServer management,
-            GatewayConfig gatewayConfig) {
+            GatewayConfig gatewayConfig,
+            WebhookStore webhooks,
+            WebhookDispatcher dispatcher) {
         this.vertx = vertx;
         this.meters = meters;
         this.store = store;
@@ -72,6 +79,8 @@ final class OffloadNode implements AutoCloseable {
         this.worker = worker;
         this.management = management;
         this.gatewayConfig = gatewayConfig;
+        this.webhooks = webhooks;
+        this.dispatcher = dispatcher;
     }
 
     /**
@@ -93,17 +102,22 @@ final class OffloadNode implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         Vertx vertx = Vertx.vertx();
-        JobStore store = process.storeType().equals("embedded")
+        boolean embedded = process.storeType().equals("embedded");
+        JobStore store = embedded
                 ? JobStores.embedded(new EmbeddedStoreConfig(dataDir.resolve("store")))
                 : JobStores.redis(config.redis());
+        // Webhooks live beside the jobs in Redis; with the embedded store there is no webhook API and no dispatcher.
+        Clock clock = Clock.systemUTC();
+        WebhookStore webhooks = embedded ? null : Webhooks.redis(config.redis(), config.webhooks(), clock);
         // Queues in transport.rabbitmq.queues run on RabbitMQ, the others on Kafka; an unused broker is not contacted.
         JobTransport transport = Transports.configured(vertx, kafka, config.rabbitMq());
-        Clock clock = Clock.systemUTC();
+        WebhookDispatcher dispatcher = null;
         try {
             await(transport.start(), "connect to " + config.brokers());
             Gateway gateway = null;
             if (roles.gateway()) {
-                gateway = new Gateway(vertx, gatewayConfig, store, transport.publisher(), clock, meters);
+                gateway = new Gateway(
+                        vertx, gatewayConfig, store, transport.publisher(), webhooks, config.webhooks(), clock, meters);
                 await(gateway.start(), "listen on " + gatewayConfig.host() + ":" + gatewayConfig.port());
             }
             Worker worker = null;
@@ -114,6 +128,11 @@ final class OffloadNode implements AutoCloseable {
                         HandlerRegistry.builder().loadServices().build();
                 worker = Worker.create(workerConfig, store, transport.publisher(), consumer, handlers, clock, meters);
                 await(worker.start(), "start the worker");
+                if (webhooks != null) {
+                    // The worker role also delivers webhooks: any number of dispatchers share the outbox and schedule.
+                    dispatcher = new WebhookDispatcher(vertx, webhooks, config.webhooks(), clock, meters);
+                    dispatcher.start();
+                }
             }
             List<HealthCheck> checks = new ArrayList<>();
             checks.add(new HealthCheck(
@@ -128,8 +147,15 @@ final class OffloadNode implements AutoCloseable {
             ManagementServer management = await(
                     ManagementServer.start(vertx, process.managementHost(), process.managementPort(), meters, checks),
                     "listen on management port " + process.managementPort());
-            return new OffloadNode(vertx, meters, store, transport, gateway, worker, management, gatewayConfig);
+            return new OffloadNode(
+                    vertx, meters, store, transport, gateway, worker, management, gatewayConfig, webhooks, dispatcher);
         } catch (RuntimeException e) {
+            if (dispatcher != null) {
+                dispatcher.stop();
+            }
+            if (webhooks != null) {
+                webhooks.close();
+            }
             store.close();
             vertx.close();
             throw e;
@@ -160,8 +186,14 @@ final class OffloadNode implements AutoCloseable {
         if (worker != null) {
             quietly(worker.stop(), "stop the worker");
         }
+        if (dispatcher != null) {
+            dispatcher.stop();
+        }
         quietly(management.stop(), "stop the management server");
         quietly(transport.close(), "close the transport");
+        if (webhooks != null) {
+            webhooks.close();
+        }
         store.close();
         quietly(vertx.close(), "close Vert.x");
         meters.close();

@@ -33,6 +33,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,13 +67,14 @@ public final class JobRoutes {
             GatewayConfig config,
             JobStore store,
             JobPublisher publisher,
+            Consumer<String> callbackUrlCheck,
             Clock clock,
             MeterRegistry meters) {
         this.config = config;
         this.store = new AsyncJobStore(vertx, store, config.maxStoreCalls());
         this.publisher = publisher;
         this.watchers = new JobWatchers(vertx, store, config.maxWaitingRequests());
-        this.reader = new SubmissionReader(config.jobs());
+        this.reader = new SubmissionReader(config.jobs(), callbackUrlCheck);
         this.clock = clock;
         this.metrics = new JobMetrics(meters, watchers::size, this.store::inFlight);
     }

@@ -29,7 +29,7 @@ class SubmissionReaderTest {
             Duration.ofHours(24),
             Duration.ofSeconds(30));
 
-    private final SubmissionReader reader = new SubmissionReader(DEFAULTS);
+    private final SubmissionReader reader = new SubmissionReader(DEFAULTS, url -> {});
 
     private Submission read(String body) {
         return reader.read(Buffer.buffer(body), TRACEPARENT, "order-42", "fingerprint", NOW);
