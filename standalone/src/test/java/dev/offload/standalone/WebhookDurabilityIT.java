@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.offload.model.Job;
 import dev.offload.model.JobId;
+import dev.offload.model.Progress;
 import dev.offload.standalone.WebhookReceiver.Received;
 import dev.offload.standalone.WebhookReceiver.Reply;
 import dev.offload.store.JobStore;
@@ -15,6 +16,7 @@ import dev.offload.testing.RedisFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,6 +90,43 @@ class WebhookDurabilityIT {
         Received delivery = awaitOne();
         assertThat(delivery.json().path("data").path("id").asText()).isEqualTo(id);
         assertThat(receiver.received()).hasSize(1);
+    }
+
+    @Test
+    void progressReportedWhileNoDispatcherRunsIsCoalescedIntoOneEventWithTheLatestProgress() {
+        ApiClient.Response created = api.send(
+                "POST",
+                "/v1/webhooks",
+                "{\"url\":\"" + receiver.url("/progress") + "\",\"events\":[\"job.progress\"]}",
+                "application/json");
+        assertThat(created.status()).isEqualTo(201);
+        String id = api.submit("{\"type\":\"demo.echo\",\"queue\":\"parked\",\"payload\":{}}")
+                .id();
+        JobStore store = cluster.store();
+        Job job = await().atMost(PATIENCE).until(() -> store.find(id).orElseThrow(), Job::published);
+        job = store.compareAndSet(job, job.claim("worker", Instant.now(), Duration.ofMinutes(1)))
+                .orElseThrow();
+
+        for (int percent = 10; percent <= 50; percent += 10) {
+            job = store.compareAndSet(job, job.reportProgress(new Progress(percent, "step"), Instant.now()))
+                    .orElseThrow();
+        }
+        cluster.startDispatcher();
+
+        await().atMost(PATIENCE)
+                .until(() -> receiver.received().stream()
+                        .anyMatch(r -> r.json().path("type").asText().equals("job.progress")));
+        List<Received> progress = receiver.received().stream()
+                .filter(r -> r.json().path("type").asText().equals("job.progress"))
+                .toList();
+        assertThat(progress).hasSize(1);
+        assertThat(progress.get(0)
+                        .json()
+                        .path("data")
+                        .path("progress")
+                        .path("percent")
+                        .asInt())
+                .isEqualTo(50); // one event (later reports waited behind the first), showing the latest progress
     }
 
     private Received awaitOne() {

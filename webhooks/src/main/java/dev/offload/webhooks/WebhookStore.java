@@ -60,6 +60,9 @@ public interface WebhookStore extends AutoCloseable {
     /** Lets the job's next progress report raise a progress event again (see the store's transition script). */
     void clearProgressFlag(String jobId);
 
+    /** The job record as stored now (JSON of {@code dev.offload.model.Job}), or empty if it expired. */
+    Optional<String> currentJobRecord(String jobId);
+
     // ---- deliveries ----------------------------------------------------------------------------------------------
 
     /** Stores a new delivery, due at its {@link Delivery#nextAttemptAt()}. */

@@ -130,17 +130,27 @@ public final class WebhookDispatcher {
     }
 
     private void record(List<OutboxEvent> events) {
-        for (OutboxEvent event : events) {
+        for (OutboxEvent read : events) {
+            OutboxEvent event = WebhookEventType.PROGRESS.equals(read.type()) ? latestProgress(read) : read;
             String tenant = tenantOf(event);
             List<WebhookEndpoint> endpoints = tenant == null ? List.of() : store.endpoints(tenant);
             List<Delivery> deliveries = event.type() == null || event.jobRecord() == null
                     ? List.of()
                     : DeliveryPlanner.plan(event, endpoints, clock.instant());
             store.recordOutbox(event, deliveries);
-            if (WebhookEventType.PROGRESS.equals(event.type())) {
-                store.clearProgressFlag(event.jobId());
-            }
         }
+    }
+
+    /**
+     * Progress is coalesced: while this event waited, the transition script added no other progress event of the job.
+     * The flag is cleared first, then the job is read as it is now, so the receiver gets the latest progress and any
+     * report after the read raises a new event.
+     */
+    private OutboxEvent latestProgress(OutboxEvent event) {
+        store.clearProgressFlag(event.jobId());
+        return store.currentJobRecord(event.jobId())
+                .map(now -> new OutboxEvent(event.shard(), event.entryId(), event.type(), event.jobId(), now))
+                .orElse(event);
     }
 
     private static String tenantOf(OutboxEvent event) {

@@ -234,6 +234,11 @@ public final class RedisWebhookStore implements WebhookStore {
         call("clearProgressFlag", () -> redis.hdel(outbox.job(jobId), "hp"));
     }
 
+    @Override
+    public Optional<String> currentJobRecord(String jobId) {
+        return Optional.ofNullable(call("currentJobRecord", () -> redis.hget(outbox.job(jobId), "doc")));
+    }
+
     // ---- deliveries ------------------------------------------------------------------------------------------------
 
     @Override
