@@ -193,7 +193,7 @@ public final class WebhookDispatcher {
             store.saveDelivery(delivery); // finished (e.g. retried by hand meanwhile): no longer due
             return;
         }
-        String limiterKey = delivery.endpointId() != null ? delivery.endpointId() : "callback:" + delivery.url();
+        String limiterKey = delivery.endpointId() != null ? delivery.endpointId() : callbackReceiver(delivery.url());
         Semaphore limit = perEndpoint.computeIfAbsent(limiterKey, k -> new Semaphore(config.endpointConcurrency()));
         if (!limit.tryAcquire()) {
             store.saveDelivery(delivery.retryAt(clock.instant().plus(BUSY_ENDPOINT_PAUSE)));
@@ -203,6 +203,16 @@ public final class WebhookDispatcher {
             deliver(delivery);
         } finally {
             limit.release();
+        }
+    }
+
+    /** Callbacks are limited per receiving host and port (one map entry per receiver, not per URL). */
+    private static String callbackReceiver(String url) {
+        try {
+            URI uri = URI.create(url);
+            return "callback:" + uri.getHost() + ":" + uri.getPort();
+        } catch (IllegalArgumentException e) {
+            return "callback:unparseable";
         }
     }
 
