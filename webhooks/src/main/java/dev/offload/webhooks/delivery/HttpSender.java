@@ -1,5 +1,6 @@
 package dev.offload.webhooks.delivery;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class HttpSender implements AutoCloseable {
     private final HttpClientAgent client;
+    private final Context context;
     private final Duration timeout;
     private final int bodyLimit;
 
@@ -41,6 +43,10 @@ final class HttpSender implements AutoCloseable {
                         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                         .setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(maxConnections));
+        // Every exchange runs on this one context: callers are virtual threads, and a request made from outside Vert.x
+        // would get a context of its own, whose callbacks can run after the response has already ended (then setting
+        // the body handlers fails). One event loop carries the dispatcher's I/O easily.
+        this.context = vertx.getOrCreateContext();
         this.timeout = timeout;
         this.bodyLimit = bodyLimit;
     }
@@ -66,18 +72,23 @@ final class HttpSender implements AutoCloseable {
                 .setIdleTimeout(timeout.toMillis());
         headers.forEach(options::putHeader);
         AtomicReference<HttpClientRequest> request = new AtomicReference<>();
-        Future<Response> exchange = client.request(options)
+        Promise<Response> exchange = Promise.promise();
+        context.runOnContext(v -> client.request(options)
                 .compose(req -> {
                     request.set(req);
                     return req.send(Buffer.buffer(body));
                 })
-                .compose(this::read);
+                .compose(this::read)
+                .onComplete(exchange));
         try {
-            return exchange.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return exchange.future()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             HttpClientRequest req = request.get();
             if (req != null) {
-                req.reset();
+                context.runOnContext(v -> req.reset());
             }
             return failure("no response within " + timeout.toMillis() + " ms (webhooks.requestTimeout)");
         } catch (ExecutionException e) {
