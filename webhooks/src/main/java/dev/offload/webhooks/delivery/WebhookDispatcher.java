@@ -134,10 +134,7 @@ public final class WebhookDispatcher {
             OutboxEvent event = WebhookEventType.PROGRESS.equals(read.type()) ? latestProgress(read) : read;
             String tenant = tenantOf(event);
             List<WebhookEndpoint> endpoints = tenant == null ? List.of() : store.endpoints(tenant);
-            List<Delivery> deliveries = event.type() == null || event.jobRecord() == null
-                    ? List.of()
-                    : DeliveryPlanner.plan(event, endpoints, clock.instant());
-            store.recordOutbox(event, deliveries);
+            store.recordOutbox(event, plan(event, endpoints));
         }
     }
 
@@ -153,12 +150,37 @@ public final class WebhookDispatcher {
                 .orElse(event);
     }
 
+    /**
+     * The event's deliveries. An entry that cannot be read (written by an incompatible version, or damaged) is
+     * dropped with an error in the log: left pending, it would be reclaimed and fail again forever, and hold up the
+     * entries behind it.
+     */
+    private List<Delivery> plan(OutboxEvent event, List<WebhookEndpoint> endpoints) {
+        if (event.type() == null || event.jobRecord() == null) {
+            LOG.error(
+                    "dropping outbox entry {} of shard {}: it has no event type or job",
+                    event.entryId(),
+                    event.shard());
+            return List.of();
+        }
+        try {
+            return DeliveryPlanner.plan(event, endpoints, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.error("dropping outbox entry {} (job {}): {}", event.entryId(), event.jobId(), e.toString());
+            return List.of();
+        }
+    }
+
     private static String tenantOf(OutboxEvent event) {
         if (event.jobRecord() == null) {
             return null;
         }
-        return dev.offload.model.Json.fromString(event.jobRecord(), dev.offload.model.Job.class)
-                .tenant();
+        try {
+            return dev.offload.model.Json.fromString(event.jobRecord(), dev.offload.model.Job.class)
+                    .tenant();
+        } catch (RuntimeException unreadable) {
+            return null; // plan() drops it
+        }
     }
 
     private boolean claimDue() {
