@@ -15,6 +15,7 @@ import dev.offload.transport.Transports;
 import dev.offload.webhooks.WebhookStore;
 import dev.offload.webhooks.Webhooks;
 import dev.offload.webhooks.delivery.WebhookDispatcher;
+import dev.offload.webhooks.memory.InMemoryWebhookStore;
 import dev.offload.worker.HandlerRegistry;
 import dev.offload.worker.Worker;
 import dev.offload.worker.WorkerConfig;
@@ -102,13 +103,18 @@ final class OffloadNode implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         Vertx vertx = Vertx.vertx();
-        boolean embedded = process.storeType().equals("embedded");
-        JobStore store = embedded
-                ? JobStores.embedded(new EmbeddedStoreConfig(dataDir.resolve("store")))
-                : JobStores.redis(config.redis());
-        // Webhooks live beside the jobs in Redis; with the embedded store there is no webhook API and no dispatcher.
         Clock clock = Clock.systemUTC();
-        WebhookStore webhooks = embedded ? null : Webhooks.redis(config.redis(), config.webhooks(), clock);
+        // Webhooks live beside the jobs: in Redis, or in memory next to the embedded store (lost on restart).
+        WebhookStore webhooks;
+        JobStore store;
+        if (process.storeType().equals("embedded")) {
+            InMemoryWebhookStore inMemory = Webhooks.inMemory(config.webhooks(), clock);
+            webhooks = inMemory;
+            store = JobStores.embedded(new EmbeddedStoreConfig(dataDir.resolve("store")), inMemory);
+        } else {
+            webhooks = Webhooks.redis(config.redis(), config.webhooks(), clock);
+            store = JobStores.redis(config.redis());
+        }
         // Queues in transport.rabbitmq.queues run on RabbitMQ, the others on Kafka; an unused broker is not contacted.
         JobTransport transport = Transports.configured(vertx, kafka, config.rabbitMq());
         WebhookDispatcher dispatcher = null;
@@ -128,11 +134,9 @@ final class OffloadNode implements AutoCloseable {
                         HandlerRegistry.builder().loadServices().build();
                 worker = Worker.create(workerConfig, store, transport.publisher(), consumer, handlers, clock, meters);
                 await(worker.start(), "start the worker");
-                if (webhooks != null) {
-                    // The worker role also delivers webhooks: any number of dispatchers share the outbox and schedule.
-                    dispatcher = new WebhookDispatcher(vertx, webhooks, config.webhooks(), clock, meters);
-                    dispatcher.start();
-                }
+                // The worker role also delivers webhooks: any number of dispatchers share the outbox and schedule.
+                dispatcher = new WebhookDispatcher(vertx, webhooks, config.webhooks(), clock, meters);
+                dispatcher.start();
             }
             List<HealthCheck> checks = new ArrayList<>();
             checks.add(new HealthCheck(
@@ -153,9 +157,7 @@ final class OffloadNode implements AutoCloseable {
             if (dispatcher != null) {
                 dispatcher.stop();
             }
-            if (webhooks != null) {
-                webhooks.close();
-            }
+            webhooks.close();
             store.close();
             vertx.close();
             throw e;
@@ -191,9 +193,7 @@ final class OffloadNode implements AutoCloseable {
         }
         quietly(management.stop(), "stop the management server");
         quietly(transport.close(), "close the transport");
-        if (webhooks != null) {
-            webhooks.close();
-        }
+        webhooks.close();
         store.close();
         quietly(vertx.close(), "close Vert.x");
         meters.close();
