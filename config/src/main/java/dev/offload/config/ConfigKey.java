@@ -72,7 +72,11 @@ public record ConfigKey<T>(
             return formatDuration(d);
         }
         if (defaultValue instanceof List<?> list) {
-            return String.join(",", list.stream().map(String::valueOf).toList());
+            return String.join(
+                    ",",
+                    list.stream()
+                            .map(v -> v instanceof Duration d ? formatDuration(d) : String.valueOf(v))
+                            .toList());
         }
         if (defaultValue instanceof Map<?, ?> map) {
             return map.isEmpty() ? "(empty)" : map.toString();
@@ -191,6 +195,26 @@ public record ConfigKey<T>(
                             .map(String::trim)
                             .filter(v -> !v.isEmpty())
                             .toList());
+        }
+
+        /** A comma-separated list of durations, each at most {@code max}, e.g. {@code 0s,5s,5m,30m}. */
+        public ConfigKey<List<Duration>> durations(List<Duration> defaultValue, Duration max) {
+            String accepted =
+                    "a comma-separated list of durations from 0s to " + formatDuration(max) + " such as 0s,5s,5m,2h";
+            return new ConfigKey<>(name, group, importance, doc, defaultValue, accepted, s -> {
+                List<Duration> values = Arrays.stream(s.split(","))
+                        .map(String::trim)
+                        .filter(v -> !v.isEmpty())
+                        .map(ConfigKey::parseDuration)
+                        .toList();
+                if (values.isEmpty()) {
+                    throw new IllegalArgumentException("empty");
+                }
+                if (values.stream().anyMatch(d -> d.isNegative() || d.compareTo(max) > 0)) {
+                    throw new IllegalArgumentException("out of range");
+                }
+                return values;
+            });
         }
 
         /** A map written in YAML as a mapping, or in an environment variable as {@code k1=v1,k2=v2}. */

@@ -7,6 +7,7 @@ import dev.offload.gateway.cache.ResponseCache;
 import dev.offload.gateway.http.HttpMetrics;
 import dev.offload.gateway.jobs.JobRoutes;
 import dev.offload.gateway.limits.Limits;
+import dev.offload.gateway.webhooks.WebhookRoutes;
 import dev.offload.store.RateLimitStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -16,8 +17,9 @@ import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The ingress gateway: the HTTP job API on {@link GatewayConfig#instances()} event loops. Stateless: all state is in
- * the store, the cache and the broker, so any number of gateways can serve one deployment behind a load balancer.
+ * The ingress gateway: the HTTP job API (and the webhook API when its backends have a webhook store) on
+ * {@link GatewayConfig#instances()} event loops. Stateless: all state is in the store, the cache and the broker, so any
+ * number of gateways can serve one deployment behind a load balancer.
  *
  * <p>Create it, then {@link #start()}; {@link #stop()} stops accepting and releases resources. Thread-safe; start and
  * stop return futures and never block.
@@ -26,6 +28,7 @@ public final class Gateway {
     private final Vertx vertx;
     private final GatewayConfig config;
     private final JobRoutes jobs;
+    private final WebhookRoutes webhooks;
     private final ApiKeyAuthenticator auth;
     private final HttpMetrics httpMetrics;
     private final AsyncCacheStore cacheStore;
@@ -51,8 +54,20 @@ public final class Gateway {
                 backends.backlog(),
                 config.maxStoreCalls(),
                 meters);
+        this.webhooks = backends.webhookStore() == null
+                ? null
+                : new WebhookRoutes(vertx, backends.webhookStore(), backends.store(), backends.webhookConfig(), clock);
         this.jobs = new JobRoutes(
-                vertx, config, backends.store(), cacheStore, cacheMetrics, backends.publisher(), limits, clock, meters);
+                vertx,
+                config,
+                backends.store(),
+                cacheStore,
+                cacheMetrics,
+                backends.publisher(),
+                limits,
+                webhooks == null ? url -> {} : webhooks::checkCallbackUrl,
+                clock,
+                meters);
         this.auth = new ApiKeyAuthenticator(config.apiKeys());
         this.httpMetrics = new HttpMetrics(meters);
     }
@@ -60,7 +75,7 @@ public final class Gateway {
     /** Deploys the HTTP verticles; completes when the port is bound. */
     public Future<Void> start() {
         return vertx.deployVerticle(
-                        () -> new GatewayVerticle(config, jobs, auth, httpMetrics, port::set),
+                        () -> new GatewayVerticle(config, jobs, webhooks, auth, httpMetrics, port::set),
                         new DeploymentOptions().setInstances(config.instances()))
                 .onSuccess(id -> {
                     deploymentId = id;
@@ -89,6 +104,9 @@ public final class Gateway {
         Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
         return undeployed.eventually(() -> {
             jobs.close();
+            if (webhooks != null) {
+                webhooks.close();
+            }
             limits.close();
             rateLimits.close();
             cacheStore.close();

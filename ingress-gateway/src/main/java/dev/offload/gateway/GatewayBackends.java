@@ -4,6 +4,8 @@ import dev.offload.store.CacheStore;
 import dev.offload.store.JobStore;
 import dev.offload.store.RateLimitStore;
 import dev.offload.transport.JobPublisher;
+import dev.offload.webhooks.WebhookConfig;
+import dev.offload.webhooks.WebhookStore;
 import io.vertx.core.Future;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -19,13 +21,40 @@ import java.util.function.Supplier;
  *     in-process in standalone mode)
  * @param rateLimits the rate-limit buckets, shared by every gateway that must enforce one limit
  * @param backlog the broker backlog (messages waiting), e.g. {@code transport::backlog}
+ * @param webhookStore where webhook endpoints and deliveries live, or {@code null} for a gateway without the webhook
+ *     API
+ * @param webhookConfig the webhook settings (URL guard, secrets); {@code null} exactly when {@code webhookStore} is
  */
 public record GatewayBackends(
         JobStore store,
         JobPublisher publisher,
         CacheStore cache,
         RateLimitStore rateLimits,
-        Supplier<Future<Long>> backlog) {
+        Supplier<Future<Long>> backlog,
+        WebhookStore webhookStore,
+        WebhookConfig webhookConfig) {
+
+    /** Backends without the webhook API. */
+    public GatewayBackends(
+            JobStore store,
+            JobPublisher publisher,
+            CacheStore cache,
+            RateLimitStore rateLimits,
+            Supplier<Future<Long>> backlog) {
+        this(store, publisher, cache, rateLimits, backlog, null, null);
+    }
+
+    /** These backends with the webhook API over {@code webhookStore}. */
+    public GatewayBackends withWebhooks(WebhookStore webhookStore, WebhookConfig webhookConfig) {
+        return new GatewayBackends(
+                store,
+                publisher,
+                cache,
+                rateLimits,
+                backlog,
+                Objects.requireNonNull(webhookStore, "webhookStore"),
+                Objects.requireNonNull(webhookConfig, "webhookConfig"));
+    }
 
     public GatewayBackends {
         Objects.requireNonNull(store, "store");
@@ -33,6 +62,9 @@ public record GatewayBackends(
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(rateLimits, "rateLimits");
         Objects.requireNonNull(backlog, "backlog");
+        if ((webhookStore == null) != (webhookConfig == null)) {
+            throw new IllegalArgumentException("a webhook store needs its webhook configuration, and only it does");
+        }
     }
 
     /** A probe for deployments that measure no backlog: shedding on backlog then never starts. */

@@ -40,4 +40,12 @@ public final class JobStores {
     public static JobStore embedded(EmbeddedStoreConfig config) {
         return EmbeddedStoreFactory.open(config);
     }
+
+    /**
+     * The embedded store, handing the webhook events of its transitions to {@code webhooks} (an in-memory outbox:
+     * events not yet delivered are lost if the process dies, unlike with Redis).
+     */
+    public static JobStore embedded(EmbeddedStoreConfig config, WebhookOutboxSink webhooks) {
+        return EmbeddedStoreFactory.open(config, webhooks);
+    }
 }

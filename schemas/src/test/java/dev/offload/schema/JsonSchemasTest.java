@@ -275,7 +275,8 @@ class JsonSchemasTest {
                 "json/job-list.schema.json",
                 "json/problem.schema.json",
                 "json/queue-envelope.schema.json",
-                "json/job-event.schema.json"
+                "json/job-event.schema.json",
+                "json/webhook-event.schema.json"
             })
     void everyRefResolves(String file) {
         List<String> unresolved = new ArrayList<>();

@@ -9,6 +9,7 @@ import dev.offload.store.JobTimings;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.transport.KafkaTransportConfig;
 import dev.offload.transport.RabbitMqTransportConfig;
+import dev.offload.webhooks.WebhookConfig;
 import dev.offload.worker.WorkerConfig;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,6 +32,7 @@ final class ConfigCatalog {
         keys.addAll(RedisStoreConfig.keys());
         keys.addAll(KafkaTransportConfig.keys());
         keys.addAll(RabbitMqTransportConfig.keys());
+        keys.addAll(WebhookConfig.keys());
         Set<String> names = new HashSet<>();
         for (ConfigKey<?> key : keys) {
             if (!names.add(key.name())) {

@@ -6,6 +6,7 @@ import dev.offload.gateway.JobDefaults;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.transport.KafkaTransportConfig;
 import dev.offload.transport.RabbitMqTransportConfig;
+import dev.offload.webhooks.WebhookConfig;
 import dev.offload.worker.WorkerConfig;
 import java.util.HashSet;
 
@@ -16,7 +17,8 @@ record NodeConfig(
         RabbitMqTransportConfig rabbitMq,
         GatewayConfig gateway,
         WorkerConfig worker,
-        RedisStoreConfig redis) {
+        RedisStoreConfig redis,
+        WebhookConfig webhooks) {
 
     /** Where the queues run, for messages: {@code Kafka at host:port, RabbitMQ at amqp://…}. */
     String brokers() {
@@ -54,11 +56,12 @@ record NodeConfig(
         GatewayConfig gateway = GatewayConfig.from(settings, jobs);
         WorkerConfig worker = WorkerConfig.from(settings);
         RedisStoreConfig redis = RedisStoreConfig.from(settings);
+        WebhookConfig webhooks = WebhookConfig.from(settings);
         if (roles.gateway() && gateway.apiKeys().isEmpty()) {
             settings.reject(GatewayConfig.API_KEYS.name() + " is empty: configure at least one API key (`"
                     + GatewayConfig.API_KEYS.environmentVariable() + "=<key>=<tenant>`), or nobody can submit jobs");
         }
         settings.validate(ConfigCatalog.all());
-        return new NodeConfig(process, kafka, rabbitMq, gateway, worker, redis);
+        return new NodeConfig(process, kafka, rabbitMq, gateway, worker, redis, webhooks);
     }
 }

@@ -16,6 +16,10 @@ import dev.offload.transport.ConsumerOptions;
 import dev.offload.transport.JobTransport;
 import dev.offload.transport.KafkaTransportConfig;
 import dev.offload.transport.Transports;
+import dev.offload.webhooks.WebhookStore;
+import dev.offload.webhooks.Webhooks;
+import dev.offload.webhooks.delivery.WebhookDispatcher;
+import dev.offload.webhooks.memory.InMemoryWebhookStore;
 import dev.offload.worker.HandlerRegistry;
 import dev.offload.worker.Worker;
 import dev.offload.worker.WorkerConfig;
@@ -58,6 +62,8 @@ final class OffloadNode implements AutoCloseable {
     private final Worker worker;
     private final ManagementServer management;
     private final GatewayConfig gatewayConfig;
+    private final WebhookStore webhooks;
+    private final WebhookDispatcher dispatcher;
 
     private OffloadNode(
             Vertx vertx,
@@ -67,7 +73,9 @@ final class OffloadNode implements AutoCloseable {
             Gateway gateway,
             Worker worker,
             ManagementServer management,
-            GatewayConfig gatewayConfig) {
+            GatewayConfig gatewayConfig,
+            WebhookStore webhooks,
+            WebhookDispatcher dispatcher) {
         this.vertx = vertx;
         this.meters = meters;
         this.store = store;
@@ -76,6 +84,8 @@ final class OffloadNode implements AutoCloseable {
         this.worker = worker;
         this.management = management;
         this.gatewayConfig = gatewayConfig;
+        this.webhooks = webhooks;
+        this.dispatcher = dispatcher;
     }
 
     /**
@@ -97,12 +107,21 @@ final class OffloadNode implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         Vertx vertx = Vertx.vertx();
-        JobStore store = process.storeType().equals("embedded")
-                ? JobStores.embedded(new EmbeddedStoreConfig(dataDir.resolve("store")))
-                : JobStores.redis(config.redis());
+        Clock clock = Clock.systemUTC();
+        // Webhooks live beside the jobs: in Redis, or in memory next to the embedded store (lost on restart).
+        WebhookStore webhooks;
+        JobStore store;
+        if (process.storeType().equals("embedded")) {
+            InMemoryWebhookStore inMemory = Webhooks.inMemory(config.webhooks(), clock);
+            webhooks = inMemory;
+            store = JobStores.embedded(new EmbeddedStoreConfig(dataDir.resolve("store")), inMemory);
+        } else {
+            webhooks = Webhooks.redis(config.redis(), config.webhooks(), clock);
+            store = JobStores.redis(config.redis());
+        }
         // Queues in transport.rabbitmq.queues run on RabbitMQ, the others on Kafka; an unused broker is not contacted.
         JobTransport transport = Transports.configured(vertx, kafka, config.rabbitMq());
-        Clock clock = Clock.systemUTC();
+        WebhookDispatcher dispatcher = null;
         try {
             await(transport.start(), "connect to " + config.brokers());
             Gateway gateway = null;
@@ -115,12 +134,12 @@ final class OffloadNode implements AutoCloseable {
                         : CacheStores.redis(gatewayConfig.cache().redis(config.redis()));
                 RateLimitStore rateLimits =
                         embedded ? JobStores.localRateLimits(clock) : JobStores.redisRateLimits(config.redis());
-                gateway = new Gateway(
-                        vertx,
-                        gatewayConfig,
-                        new GatewayBackends(store, transport.publisher(), cache, rateLimits, transport::backlog),
-                        clock,
-                        meters);
+                GatewayBackends backends =
+                        new GatewayBackends(store, transport.publisher(), cache, rateLimits, transport::backlog);
+                if (webhooks != null) {
+                    backends = backends.withWebhooks(webhooks, config.webhooks());
+                }
+                gateway = new Gateway(vertx, gatewayConfig, backends, clock, meters);
                 await(gateway.start(), "listen on " + gatewayConfig.host() + ":" + gatewayConfig.port());
             }
             Worker worker = null;
@@ -131,6 +150,9 @@ final class OffloadNode implements AutoCloseable {
                         HandlerRegistry.builder().loadServices().build();
                 worker = Worker.create(workerConfig, store, transport.publisher(), consumer, handlers, clock, meters);
                 await(worker.start(), "start the worker");
+                // The worker role also delivers webhooks: any number of dispatchers share the outbox and schedule.
+                dispatcher = new WebhookDispatcher(vertx, webhooks, config.webhooks(), clock, meters);
+                dispatcher.start();
             }
             List<HealthCheck> checks = new ArrayList<>();
             checks.add(new HealthCheck(
@@ -145,8 +167,13 @@ final class OffloadNode implements AutoCloseable {
             ManagementServer management = await(
                     ManagementServer.start(vertx, process.managementHost(), process.managementPort(), meters, checks),
                     "listen on management port " + process.managementPort());
-            return new OffloadNode(vertx, meters, store, transport, gateway, worker, management, gatewayConfig);
+            return new OffloadNode(
+                    vertx, meters, store, transport, gateway, worker, management, gatewayConfig, webhooks, dispatcher);
         } catch (RuntimeException e) {
+            if (dispatcher != null) {
+                dispatcher.stop();
+            }
+            webhooks.close();
             store.close();
             vertx.close();
             throw e;
@@ -177,8 +204,12 @@ final class OffloadNode implements AutoCloseable {
         if (worker != null) {
             quietly(worker.stop(), "stop the worker");
         }
+        if (dispatcher != null) {
+            dispatcher.stop();
+        }
         quietly(management.stop(), "stop the management server");
         quietly(transport.close(), "close the transport");
+        webhooks.close();
         store.close();
         quietly(vertx.close(), "close Vert.x");
         meters.close();

@@ -21,10 +21,11 @@ class ArchitectureTest {
     }
 
     @Test
-    void jedisIsUsedOnlyByTheRedisStore() {
+    void jedisIsUsedOnlyByTheRedisStores() {
         noClasses()
                 .that()
-                .resideOutsideOfPackages("dev.offload.store.redis..", "dev.offload.testing..")
+                .resideOutsideOfPackages(
+                        "dev.offload.store.redis..", "dev.offload.webhooks.redis..", "dev.offload.testing..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("redis.clients..")
@@ -82,7 +83,8 @@ class ArchitectureTest {
                         "dev.offload.schema..",
                         "dev.offload.store..",
                         "dev.offload.transport..",
-                        "dev.offload.config..")
+                        "dev.offload.config..",
+                        "dev.offload.webhooks..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("dev.offload.gateway..", "dev.offload.worker..", "dev.offload.standalone..")

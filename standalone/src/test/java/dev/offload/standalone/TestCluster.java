@@ -19,6 +19,10 @@ import dev.offload.transport.JobTransport;
 import dev.offload.transport.KafkaTransportConfig;
 import dev.offload.transport.RabbitMqTransportConfig;
 import dev.offload.transport.Transports;
+import dev.offload.webhooks.WebhookConfig;
+import dev.offload.webhooks.WebhookStore;
+import dev.offload.webhooks.Webhooks;
+import dev.offload.webhooks.delivery.WebhookDispatcher;
 import dev.offload.worker.HandlerRegistry;
 import dev.offload.worker.Worker;
 import dev.offload.worker.WorkerConfig;
@@ -51,6 +55,7 @@ final class TestCluster implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<Gateway> gateways = new ArrayList<>();
     private final List<Worker> workers = new ArrayList<>();
+    private final List<WebhookDispatcher> dispatchers = new ArrayList<>();
     private final JobStore observer;
 
     TestCluster(UnaryOperator<Map<String, String>> tweaks) {
@@ -74,6 +79,13 @@ final class TestCluster implements AutoCloseable {
         values.put("worker.retryBackoff", "200ms");
         values.put("worker.schedulerInterval", "200ms");
         values.put("worker.shutdownGrace", "5s");
+        // Webhook receivers in tests are local HTTP servers: reachable only because the tests allowlist 127.0.0.1.
+        values.put("webhooks.allowHttp", "true");
+        values.put("webhooks.allowedNetworks", "127.0.0.1/32");
+        values.put("webhooks.retrySchedule", "0s,200ms,400ms,800ms,1s,1s,1s,1s");
+        values.put("webhooks.requestTimeout", "2s");
+        values.put("webhooks.pollInterval", "50ms");
+        values.put("webhooks.reclaimAfter", "1s");
         tweaks.apply(values);
         if (!values.getOrDefault("transport.rabbitmq.queues", "").isBlank()) {
             // Only tests that put a queue on RabbitMQ need one; the names are the run's own.
@@ -119,6 +131,7 @@ final class TestCluster implements AutoCloseable {
         KafkaTransportConfig kafka = KafkaTransportConfig.from(settings);
         GatewayConfig config = GatewayConfig.from(settings, JobDefaults.from(settings, new HashSet<>(kafka.queues())));
         JobStore store = JobStores.redis(RedisStoreConfig.from(settings));
+        WebhookStore webhooks = webhookStore(settings);
         JobTransport transport = transport(settings);
         closeables.add(store);
         closeables.add(() -> await(transport.close()));
@@ -127,11 +140,12 @@ final class TestCluster implements AutoCloseable {
                 vertx,
                 config,
                 new GatewayBackends(
-                        store,
-                        publisherDecorator.apply(transport.publisher()),
-                        CacheStores.redis(config.cache().redis(RedisStoreConfig.from(settings))),
-                        rateLimits,
-                        transport::backlog),
+                                store,
+                                publisherDecorator.apply(transport.publisher()),
+                                CacheStores.redis(config.cache().redis(RedisStoreConfig.from(settings))),
+                                rateLimits,
+                                transport::backlog)
+                        .withWebhooks(webhooks, WebhookConfig.from(settings)),
                 Clock.systemUTC(),
                 meters);
         await(gateway.start());
@@ -167,6 +181,27 @@ final class TestCluster implements AutoCloseable {
         return worker;
     }
 
+    /** Starts a webhook dispatcher "process"; stop it to simulate its death. */
+    WebhookDispatcher startDispatcher() {
+        Settings settings = settings();
+        WebhookDispatcher dispatcher = new WebhookDispatcher(
+                vertx,
+                webhookStore(settings),
+                WebhookConfig.from(settings),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry());
+        dispatcher.start();
+        dispatchers.add(dispatcher);
+        return dispatcher;
+    }
+
+    private WebhookStore webhookStore(Settings settings) {
+        WebhookStore webhooks =
+                Webhooks.redis(RedisStoreConfig.from(settings), WebhookConfig.from(settings), Clock.systemUTC());
+        closeables.add(webhooks);
+        return webhooks;
+    }
+
     /** The queues in {@code transport.rabbitmq.queues} on RabbitMQ, the others on Kafka, as in {@link OffloadNode}. */
     private JobTransport transport(Settings settings) {
         return Transports.configured(
@@ -197,6 +232,7 @@ final class TestCluster implements AutoCloseable {
                 // a worker killed by the test is already stopped
             }
         }
+        dispatchers.forEach(WebhookDispatcher::stop);
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeables.get(i).close();
         }

@@ -20,6 +20,7 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 422, "The Idempotency-Key was used for a different request"),
     UNKNOWN_JOB_TYPE("unknown-job-type", 422, "Unknown job type"),
+    WEBHOOK_URL_REFUSED("webhook-url-refused", 422, "The webhook URL may not be called"),
     QUOTA_EXCEEDED("quota-exceeded", 429, "Too many requests"),
     SERVICE_UNAVAILABLE("service-unavailable", 503, "Service temporarily unavailable"),
     INTERNAL_ERROR("internal-error", 500, "Internal server error");

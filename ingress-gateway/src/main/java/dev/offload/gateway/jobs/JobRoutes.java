@@ -13,6 +13,7 @@ import dev.offload.gateway.jobs.RequestHeaders.Preferences;
 import dev.offload.gateway.jobs.SubmissionReader.Submission;
 import dev.offload.gateway.limits.Limits;
 import dev.offload.model.Job;
+import dev.offload.model.JobDocument;
 import dev.offload.model.JobEnvelope;
 import dev.offload.model.JobId;
 import dev.offload.model.JobState;
@@ -37,6 +38,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +81,7 @@ public final class JobRoutes {
             CacheMetrics cacheMetrics,
             JobPublisher publisher,
             Limits limits,
+            Consumer<String> callbackUrlCheck,
             Clock clock,
             MeterRegistry meters) {
         this.config = config;
@@ -86,7 +89,7 @@ public final class JobRoutes {
         this.store = new AsyncJobStore(vertx, store, config.maxStoreCalls());
         this.publisher = publisher;
         this.watchers = new JobWatchers(vertx, store, config.maxWaitingRequests());
-        this.reader = new SubmissionReader(config.jobs());
+        this.reader = new SubmissionReader(config.jobs(), callbackUrlCheck);
         this.clock = clock;
         this.metrics = new JobMetrics(meters, watchers::size, this.store::inFlight);
         this.resultCache = new JobResultCache(cache, cacheMetrics, config.jobs().cacheableTypes());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.offload.gateway.http.ApiException;
 import dev.offload.gateway.http.ApiException.FieldError;
 import dev.offload.gateway.http.ErrorCode;
+import dev.offload.model.JobDocument;
 import dev.offload.model.JobState;
 import dev.offload.store.JobPage;
 import dev.offload.store.JobQuery;

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Turns a {@code POST /v1/jobs} body into a {@link JobSpec}: parses the JSON, validates it against
@@ -26,9 +27,12 @@ import java.util.TreeSet;
  */
 final class SubmissionReader {
     private final JobDefaults defaults;
+    private final Consumer<String> callbackUrlCheck;
 
-    SubmissionReader(JobDefaults defaults) {
+    /** @param callbackUrlCheck throws an {@link ApiException} for a callbackUrl that may not be called (SSRF guard) */
+    SubmissionReader(JobDefaults defaults, Consumer<String> callbackUrlCheck) {
         this.defaults = defaults;
+        this.callbackUrlCheck = callbackUrlCheck;
     }
 
     /** A valid submission: what to store, and when to run it ({@code null} = now). */
@@ -60,6 +64,9 @@ final class SubmissionReader {
                             "/queue",
                             "queue '" + queue + "' does not exist; existing queues: "
                                     + String.join(", ", new TreeSet<>(defaults.queues())))));
+        }
+        if (json.hasNonNull("callbackUrl")) {
+            callbackUrlCheck.accept(json.get("callbackUrl").asText());
         }
         JobSpec spec = new JobSpec(
                 type,

@@ -30,7 +30,7 @@ class SubmissionReaderTest {
             Duration.ofSeconds(30),
             Set.of());
 
-    private final SubmissionReader reader = new SubmissionReader(DEFAULTS);
+    private final SubmissionReader reader = new SubmissionReader(DEFAULTS, url -> {});
 
     private Submission read(String body) {
         return reader.read(Buffer.buffer(body), TRACEPARENT, "order-42", "fingerprint", NOW);

@@ -9,6 +9,8 @@ import dev.offload.store.JobCursor;
 import dev.offload.store.JobPage;
 import dev.offload.store.JobQuery;
 import dev.offload.store.JobStore;
+import dev.offload.store.WebhookEventType;
+import dev.offload.store.WebhookOutboxSink;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,8 +77,15 @@ final class EmbeddedJobStore implements JobStore {
     private final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService eventThread;
     private final ScheduledExecutorService cleanupThread;
+    private final WebhookOutboxSink webhooks;
 
     EmbeddedJobStore(Path dataDir, Clock clock, Duration cleanupInterval) {
+        this(dataDir, clock, cleanupInterval, WebhookOutboxSink.NONE);
+    }
+
+    /** @param webhooks takes the webhook events of transitions, under the write lock */
+    EmbeddedJobStore(Path dataDir, Clock clock, Duration cleanupInterval, WebhookOutboxSink webhooks) {
+        this.webhooks = webhooks;
         this.file = dataDir.resolve("jobs.mv.db");
         this.clock = clock;
         this.store = open(file);
@@ -181,6 +190,10 @@ final class EmbeddedJobStore implements JobStore {
             }
             commit(stored.state().isTerminal());
             emit(stored);
+            String webhookEvent = WebhookEventType.of(current, stored);
+            if (webhookEvent != null && (stored.spec().callbackUrl() != null || webhooks.wants(stored.tenant()))) {
+                webhooks.append(webhookEvent, stored);
+            }
         }
         return Optional.of(stored);
     }

@@ -2,6 +2,7 @@ package dev.offload.store.embedded;
 
 import dev.offload.store.EmbeddedStoreConfig;
 import dev.offload.store.JobStore;
+import dev.offload.store.WebhookOutboxSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,11 +17,15 @@ public final class EmbeddedStoreFactory {
     private EmbeddedStoreFactory() {}
 
     public static JobStore open(EmbeddedStoreConfig config) {
+        return open(config, WebhookOutboxSink.NONE);
+    }
+
+    public static JobStore open(EmbeddedStoreConfig config, WebhookOutboxSink webhooks) {
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
-        return new EmbeddedJobStore(config.dataDir(), Clock.systemUTC(), CLEANUP_INTERVAL);
+        return new EmbeddedJobStore(config.dataDir(), Clock.systemUTC(), CLEANUP_INTERVAL, webhooks);
     }
 }

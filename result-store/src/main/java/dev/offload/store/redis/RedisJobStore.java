@@ -11,6 +11,7 @@ import dev.offload.store.JobQuery;
 import dev.offload.store.JobStore;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.store.StoreUnavailableException;
+import dev.offload.store.WebhookEventType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -148,7 +149,10 @@ final class RedisJobStore implements JobStore {
                 keys.job(stored.id()),
                 keys.timers(shard),
                 keys.tenantIndex(shard, stored.tenant()),
-                keys.unfinished(shard));
+                keys.unfinished(shard),
+                keys.tenantHooks(shard, stored.tenant()),
+                keys.outbox(shard));
+        String webhookEvent = WebhookEventType.of(current, stored);
         List<String> args = List.of(
                 Long.toString(current.version()),
                 Long.toString(stored.version()),
@@ -160,7 +164,9 @@ final class RedisJobStore implements JobStore {
                 Json.toString(JobEvent.of(stored)),
                 keys.events(),
                 stored.tenant(),
-                Integer.toString(unfinishedChange(current, stored)));
+                Integer.toString(unfinishedChange(current, stored)),
+                webhookEvent == null ? "" : webhookEvent,
+                stored.spec().callbackUrl() == null ? "0" : "1");
         return new ScriptCall(scriptKeys, args, stored);
     }
 

@@ -13,6 +13,8 @@ import dev.offload.model.JobId;
  * prefix:{shard}:idem:tenant:key            STRING job id, expires with the idempotency TTL
  * prefix:{shard}:unfinished                 HASH tenant → the tenant's unfinished jobs of this shard
  * prefix:rl:bucket                          STRING rate-limit state of one bucket (GCRA theoretical arrival time)
+ * prefix:{shard}:outbox                     STREAM webhook events of the shard's jobs (see {@link WebhookOutbox})
+ * prefix:{shard}:hooks:tenant               STRING present while the tenant has webhook endpoints
  * prefix:events                             pub/sub channel of job events
  * </pre>
  */
@@ -46,6 +48,14 @@ record RedisKeys(String prefix) {
 
     String rateLimit(String bucket) {
         return prefix + ":rl:" + bucket;
+    }
+
+    String outbox(int shard) {
+        return shard(shard) + "outbox";
+    }
+
+    String tenantHooks(int shard, String tenant) {
+        return shard(shard) + "hooks:" + tenant;
     }
 
     String events() {

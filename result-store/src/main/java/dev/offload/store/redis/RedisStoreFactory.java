@@ -21,14 +21,9 @@ public final class RedisStoreFactory {
 
     /** Builds the pooled client and the event subscriber; connects lazily. */
     public static JobStore open(RedisStoreConfig config) {
-        URI uri = config.uri();
-        HostAndPort address = JedisURIHelper.getHostAndPort(uri);
+        HostAndPort address = JedisURIHelper.getHostAndPort(config.uri());
         JedisClientConfig clientConfig = clientConfig(config);
-        RedisClient client = RedisClient.builder()
-                .hostAndPort(address)
-                .clientConfig(clientConfig)
-                .poolConfig(poolConfig(config))
-                .build();
+        RedisClient client = client(config);
         RedisKeys keys = new RedisKeys(config.keyPrefix());
         RedisEventSubscriber events = new RedisEventSubscriber(address, clientConfig, keys.events(), config.timeout());
         return new RedisJobStore(client, keys, events, config);
@@ -39,12 +34,7 @@ public final class RedisStoreFactory {
      * lazily.
      */
     public static CacheStore openCache(RedisStoreConfig config) {
-        RedisClient client = RedisClient.builder()
-                .hostAndPort(JedisURIHelper.getHostAndPort(config.uri()))
-                .clientConfig(clientConfig(config, "offload-cache"))
-                .poolConfig(poolConfig(config))
-                .build();
-        return new RedisCacheStore(client, config.keyPrefix(), config.redactedUri());
+        return new RedisCacheStore(client(config, "offload-cache"), config.keyPrefix(), config.redactedUri());
     }
 
     /**
@@ -52,13 +42,20 @@ public final class RedisStoreFactory {
      * behind job writes, and the other way round); connects lazily.
      */
     public static RateLimitStore openRateLimits(RedisStoreConfig config) {
-        URI uri = config.uri();
-        RedisClient client = RedisClient.builder()
-                .hostAndPort(JedisURIHelper.getHostAndPort(uri))
-                .clientConfig(clientConfig(config, "offload-limits"))
+        return new RedisRateLimitStore(client(config, "offload-limits"), new RedisKeys(config.keyPrefix()), config);
+    }
+
+    /** A pooled client of the store's own; connects lazily. */
+    static RedisClient client(RedisStoreConfig config) {
+        return client(config, "offload-store");
+    }
+
+    private static RedisClient client(RedisStoreConfig config, String clientName) {
+        return RedisClient.builder()
+                .hostAndPort(JedisURIHelper.getHostAndPort(config.uri()))
+                .clientConfig(clientConfig(config, clientName))
                 .poolConfig(poolConfig(config))
                 .build();
-        return new RedisRateLimitStore(client, new RedisKeys(config.keyPrefix()), config);
     }
 
     private static JedisClientConfig clientConfig(RedisStoreConfig config) {

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.offload.model.Job;
+import dev.offload.model.JobError;
 import dev.offload.model.JobEvent;
+import dev.offload.model.JobId;
+import dev.offload.model.Progress;
 import dev.offload.store.BatchResult;
 import dev.offload.store.CreateResult;
 import dev.offload.store.JobStore;
@@ -123,5 +127,53 @@ class RedisJobStoreIT extends JobStoreContract {
         assertThat(store.claimDue(now().plus(DAY), 10, HOLD)).isEmpty();
         assertThat(store.find(job.id())).contains(published);
         assertThat(List.of(published.version())).containsExactly(2L);
+    }
+
+    @Test
+    void aFinishedJobOfATenantWithoutEndpointsOrCallbackWritesNoWebhookEvent() {
+        Job queued = created(aQueuedJob().tenant("quiet").build());
+        Job running = written(queued, queued.claim("w", now(), DAY));
+
+        written(running, running.succeed(JsonNodeFactory.instance.objectNode(), now()));
+
+        assertThat(outboxEntries()).isZero();
+    }
+
+    @Test
+    void theTerminalTransitionWritesTheWebhookEventAtomicallyWhenTheJobHasACallback() {
+        Job queued =
+                created(aQueuedJob().callbackUrl("https://client.example/cb").build());
+        Job running = written(queued, queued.claim("w", now(), DAY));
+
+        written(running, running.succeed(JsonNodeFactory.instance.objectNode(), now()));
+
+        assertThat(outboxEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void aTenantMarkerMakesItsJobsEventsGoToTheOutboxAndProgressIsCoalesced() {
+        Job queued = created(aQueuedJob().tenant("hooked").build());
+        try (RedisClient redis = RedisClient.create(URI.create(RedisFixture.uri()))) {
+            redis.set(new WebhookOutbox(prefix).tenantMarker(JobId.shardOf(queued.id()), "hooked"), "1");
+        }
+        Job running = written(queued, queued.claim("w", now(), DAY));
+
+        for (int percent = 1; percent <= 3; percent++) {
+            running = written(running, running.reportProgress(new Progress(percent, "step"), now()));
+        }
+        written(running, running.fail(new JobError("boom", "it broke"), now()));
+
+        assertThat(outboxEntries()).isEqualTo(2); // one coalesced job.progress, one job.retrying or job.failed
+    }
+
+    private long outboxEntries() {
+        WebhookOutbox outbox = new WebhookOutbox(prefix);
+        try (RedisClient redis = RedisClient.create(URI.create(RedisFixture.uri()))) {
+            long entries = 0;
+            for (int shard = 0; shard < JobId.SHARDS; shard++) {
+                entries += redis.xlen(outbox.stream(shard));
+            }
+            return entries;
+        }
     }
 }

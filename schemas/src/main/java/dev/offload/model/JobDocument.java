@@ -1,20 +1,17 @@
-package dev.offload.gateway.jobs;
+package dev.offload.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.offload.model.Job;
-import dev.offload.model.JobError;
-import dev.offload.model.JobState;
-import dev.offload.model.Progress;
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * The public view of a job (schema {@code job-document.schema.json}): what clients see, without the tenant, lease,
- * payload or bookkeeping fields. Absent values are omitted, never null.
+ * payload or bookkeeping fields. Absent values are omitted, never null. The API answers it and webhook deliveries carry
+ * it as their {@code data}, so both show a job the same way.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record JobDocument(
+public record JobDocument(
         String id,
         String type,
         String queue,
@@ -35,9 +32,12 @@ record JobDocument(
         Map<String, String> metadata,
         Links links) {
 
-    static JobDocument of(Job job) {
+    /** Where the job API lives; the links are relative to the API's base. */
+    public static final String PATH = "/v1/jobs";
+
+    public static JobDocument of(Job job) {
         var spec = job.spec();
-        String self = JobRoutes.PATH + "/" + job.id();
+        String self = PATH + "/" + job.id();
         Links links = new Links(
                 self,
                 job.state() == JobState.SUCCEEDED ? self + "/result" : null,
@@ -70,5 +70,5 @@ record JobDocument(
 
     /** Relative links: the job itself, its result once it succeeded, and where to cancel it while unfinished. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Links(String self, String result, String cancel) {}
+    public record Links(String self, String result, String cancel) {}
 }
