@@ -3,13 +3,22 @@ package dev.offload.gateway;
 import dev.offload.gateway.auth.ApiKeyAuthenticator;
 import dev.offload.gateway.http.HttpMetrics;
 import dev.offload.gateway.jobs.JobRoutes;
+import dev.offload.gateway.management.HealthCheck;
+import dev.offload.gateway.proxy.ProxyInterceptor;
+import dev.offload.gateway.proxy.RouteHandler;
+import dev.offload.gateway.proxy.SyncProxy;
 import dev.offload.store.JobStore;
 import dev.offload.transport.JobPublisher;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.CircuitBreakerMetricNames;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,6 +34,8 @@ public final class Gateway {
     private final JobRoutes jobs;
     private final ApiKeyAuthenticator auth;
     private final HttpMetrics httpMetrics;
+    private final SyncProxy proxy;
+    private final RouteHandler routes;
     private final AtomicInteger port = new AtomicInteger();
     private String deploymentId;
 
@@ -36,17 +47,57 @@ public final class Gateway {
             JobPublisher publisher,
             Clock clock,
             MeterRegistry meters) {
+        this(vertx, config, store, publisher, clock, meters, List.of());
+    }
+
+    /**
+     * A gateway whose sync route calls pass through {@code interceptors} (rate limiting, response caching), in order.
+     */
+    public Gateway(
+            Vertx vertx,
+            GatewayConfig config,
+            JobStore store,
+            JobPublisher publisher,
+            Clock clock,
+            MeterRegistry meters,
+            List<ProxyInterceptor> interceptors) {
         this.vertx = vertx;
         this.config = config;
         this.jobs = new JobRoutes(vertx, config, store, publisher, clock, meters);
         this.auth = new ApiKeyAuthenticator(config.apiKeys());
         this.httpMetrics = new HttpMetrics(meters);
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(
+                        CircuitBreakerMetricNames.custom()
+                                .callsMetricName("offload.upstream.breaker.calls")
+                                .stateMetricName("offload.upstream.breaker.state")
+                                .bufferedCallsMetricName("offload.upstream.breaker.buffered.calls")
+                                .failureRateMetricName("offload.upstream.breaker.failure.rate")
+                                .slowCallRateMetricName("offload.upstream.breaker.slow.call.rate")
+                                .slowCallsMetricName("offload.upstream.breaker.slow.calls")
+                                .notPermittedCallsMetricName("offload.upstream.breaker.not.permitted.calls")
+                                .build(),
+                        breakers)
+                .bindTo(meters);
+        this.proxy = new SyncProxy(vertx, config.routes().all(), interceptors, breakers, BulkheadRegistry.ofDefaults());
+        this.routes = new RouteHandler(config.routes(), proxy, jobs, auth);
+    }
+
+    /**
+     * Readiness details of the gateway's own dependencies: the circuit breaker state of every upstream. An open
+     * breaker does not make the gateway unready (other routes still work), so this check always passes.
+     */
+    public List<HealthCheck> healthChecks() {
+        if (config.routes().all().isEmpty()) {
+            return List.of();
+        }
+        return List.of(new HealthCheck("upstreams", () -> Future.succeededFuture(proxy.states())));
     }
 
     /** Deploys the HTTP verticles; completes when the port is bound. */
     public Future<Void> start() {
         return vertx.deployVerticle(
-                        () -> new GatewayVerticle(config, jobs, auth, httpMetrics, port::set),
+                        () -> new GatewayVerticle(config, jobs, routes, auth, httpMetrics, port::set),
                         new DeploymentOptions().setInstances(config.instances()))
                 .onSuccess(id -> deploymentId = id)
                 .mapEmpty();
@@ -62,6 +113,7 @@ public final class Gateway {
         Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
         return undeployed.eventually(() -> {
             jobs.close();
+            proxy.close();
             return Future.succeededFuture();
         });
     }

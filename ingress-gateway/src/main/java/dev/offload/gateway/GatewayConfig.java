@@ -2,6 +2,7 @@ package dev.offload.gateway;
 
 import dev.offload.config.ConfigKey;
 import dev.offload.config.Settings;
+import dev.offload.gateway.routes.Routes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.Set;
  * @param maxStoreCalls the store calls kept in flight before requests are refused with 503
  * @param maxWaitingRequests the long-polls held before further ones are answered at once
  * @param jobs the defaults and limits for submitted jobs
+ * @param routes the configured offload and proxy routes
  */
 public record GatewayConfig(
         String host,
@@ -30,7 +32,8 @@ public record GatewayConfig(
         Duration maxWait,
         int maxStoreCalls,
         int maxWaitingRequests,
-        JobDefaults jobs) {
+        JobDefaults jobs,
+        Routes routes) {
 
     private static final String GROUP = "Gateway";
 
@@ -73,6 +76,7 @@ public record GatewayConfig(
         apiKeys = Map.copyOf(apiKeys);
         Objects.requireNonNull(maxWait, "gateway.maxWait");
         Objects.requireNonNull(jobs, "jobs");
+        Objects.requireNonNull(routes, "routes");
     }
 
     public static List<ConfigKey<?>> keys() {
@@ -101,7 +105,8 @@ public record GatewayConfig(
                 settings.get(MAX_WAIT),
                 settings.get(MAX_STORE_CALLS),
                 settings.get(MAX_WAITING_REQUESTS),
-                jobs);
+                jobs,
+                Routes.from(settings, jobs.queues()));
     }
 
     /** Queues that exist, for validating submissions; the transport configuration declares them. */

@@ -5,6 +5,7 @@ import dev.offload.gateway.http.HttpMetrics;
 import dev.offload.gateway.http.ProblemHandler;
 import dev.offload.gateway.http.RequestIds;
 import dev.offload.gateway.jobs.JobRoutes;
+import dev.offload.gateway.proxy.RouteHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -19,6 +20,7 @@ import java.util.function.IntConsumer;
 final class GatewayVerticle extends VerticleBase {
     private final GatewayConfig config;
     private final JobRoutes jobs;
+    private final RouteHandler routes;
     private final ApiKeyAuthenticator auth;
     private final HttpMetrics metrics;
     private final IntConsumer onListening;
@@ -26,11 +28,13 @@ final class GatewayVerticle extends VerticleBase {
     GatewayVerticle(
             GatewayConfig config,
             JobRoutes jobs,
+            RouteHandler routes,
             ApiKeyAuthenticator auth,
             HttpMetrics metrics,
             IntConsumer onListening) {
         this.config = config;
         this.jobs = jobs;
+        this.routes = routes;
         this.auth = auth;
         this.metrics = metrics;
         this.onListening = onListening;
@@ -41,6 +45,7 @@ final class GatewayVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.route().handler(RequestIds::assign).handler(metrics::record);
         jobs.mount(router, auth);
+        routes.mount(router);
         ProblemHandler problems = new ProblemHandler();
         router.route().failureHandler(problems);
         router.errorHandler(404, problems);

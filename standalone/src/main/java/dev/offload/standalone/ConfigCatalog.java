@@ -3,6 +3,7 @@ package dev.offload.standalone;
 import dev.offload.config.ConfigKey;
 import dev.offload.gateway.GatewayConfig;
 import dev.offload.gateway.JobDefaults;
+import dev.offload.gateway.routes.Routes;
 import dev.offload.store.JobTimings;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.transport.KafkaTransportConfig;
@@ -21,6 +22,7 @@ final class ConfigCatalog {
         List<ConfigKey<?>> keys = new ArrayList<>();
         keys.addAll(ProcessConfig.keys());
         keys.addAll(GatewayConfig.keys());
+        keys.addAll(Routes.keys());
         keys.addAll(JobDefaults.keys());
         keys.addAll(WorkerConfig.keys());
         keys.addAll(JobTimings.keys());

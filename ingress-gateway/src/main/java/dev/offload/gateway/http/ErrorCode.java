@@ -21,6 +21,9 @@ public enum ErrorCode {
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 422, "The Idempotency-Key was used for a different request"),
     UNKNOWN_JOB_TYPE("unknown-job-type", 422, "Unknown job type"),
     SERVICE_UNAVAILABLE("service-unavailable", 503, "Service temporarily unavailable"),
+    BAD_GATEWAY("bad-gateway", 502, "The upstream could not be reached or answered invalidly"),
+    UPSTREAM_UNAVAILABLE("upstream-unavailable", 503, "The upstream is unavailable (circuit breaker open)"),
+    UPSTREAM_TIMEOUT("upstream-timeout", 504, "The upstream did not answer in time"),
     INTERNAL_ERROR("internal-error", 500, "Internal server error");
 
     public static final String TYPE_BASE = "https://offload.dev/problems/";

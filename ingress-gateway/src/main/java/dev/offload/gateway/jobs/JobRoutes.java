@@ -1,6 +1,8 @@
 package dev.offload.gateway.jobs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.gateway.GatewayConfig;
+import dev.offload.gateway.JobDefaults;
 import dev.offload.gateway.auth.ApiKeyAuthenticator;
 import dev.offload.gateway.http.ApiException;
 import dev.offload.gateway.http.ApiException.FieldError;
@@ -10,6 +12,7 @@ import dev.offload.gateway.jobs.SubmissionReader.Submission;
 import dev.offload.model.Job;
 import dev.offload.model.JobEnvelope;
 import dev.offload.model.JobId;
+import dev.offload.model.JobSpec;
 import dev.offload.model.JobState;
 import dev.offload.store.CreateResult;
 import dev.offload.store.JobQuery;
@@ -30,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -117,7 +121,6 @@ public final class JobRoutes {
 
     private void submit(RoutingContext ctx) {
         Instant now = clock.instant();
-        String tenant = ApiKeyAuthenticator.tenant(ctx);
         String key = RequestHeaders.idempotencyKey(ctx.request().getHeader("Idempotency-Key"));
         Preferences prefer = RequestHeaders.prefer(ctx.request().headers().getAll("Prefer"));
         String fingerprint = key == null ? null : fingerprint(ctx);
@@ -127,10 +130,48 @@ public final class JobRoutes {
                 key,
                 fingerprint,
                 now);
+        acceptAndRespond(ctx, submission.spec(), submission.runAt(), prefer, now);
+    }
+
+    /**
+     * Accepts a job captured by an offload route exactly as {@code POST /v1/jobs} accepts a submission (durable in
+     * the store and acknowledged by the broker before the 202; {@code Idempotency-Key} and {@code Prefer: wait}
+     * honoured) and answers the request. The caller must be authenticated.
+     *
+     * @param type the job type, e.g. {@code http}
+     * @param queue the queue
+     * @param payload the captured request
+     * @param timeout the per-attempt timeout
+     */
+    public void offload(RoutingContext ctx, String type, String queue, JsonNode payload, Duration timeout) {
+        Instant now = clock.instant();
+        String key = RequestHeaders.idempotencyKey(ctx.request().getHeader("Idempotency-Key"));
+        Preferences prefer = RequestHeaders.prefer(ctx.request().headers().getAll("Prefer"));
+        JobDefaults defaults = config.jobs();
+        JobSpec spec = new JobSpec(
+                type,
+                queue,
+                0,
+                payload,
+                Map.of(),
+                null,
+                RequestHeaders.traceparent(ctx.request().getHeader("traceparent")),
+                defaults.maxAttempts(),
+                timeout,
+                defaults.retention(),
+                key,
+                key == null ? null : fingerprint(ctx));
+        acceptAndRespond(ctx, spec, null, prefer, now);
+    }
+
+    private void acceptAndRespond(RoutingContext ctx, JobSpec spec, Instant runAt, Preferences prefer, Instant now) {
+        String tenant = ApiKeyAuthenticator.tenant(ctx);
+        String key = spec.idempotencyKey();
+        String fingerprint = spec.fingerprint();
         String id = key == null ? JobId.next(now) : JobId.next(now, JobId.shardFor(tenant, key));
-        Job job = submission.runAt() == null
-                ? Job.queued(id, tenant, submission.spec(), now, config.jobs().publishGrace())
-                : Job.scheduled(id, tenant, submission.spec(), now, submission.runAt());
+        Job job = runAt == null
+                ? Job.queued(id, tenant, spec, now, config.jobs().publishGrace())
+                : Job.scheduled(id, tenant, spec, now, runAt);
 
         store.call(s -> s.create(job, config.jobs().idempotencyTtl()))
                 .compose(created -> switch (created) {
