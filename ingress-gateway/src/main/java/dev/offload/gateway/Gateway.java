@@ -7,6 +7,8 @@ import dev.offload.gateway.management.HealthCheck;
 import dev.offload.gateway.proxy.ProxyInterceptor;
 import dev.offload.gateway.proxy.RouteHandler;
 import dev.offload.gateway.proxy.SyncProxy;
+import dev.offload.gateway.routes.RouteConfig;
+import dev.offload.gateway.routes.RouteMode;
 import dev.offload.store.JobStore;
 import dev.offload.transport.JobPublisher;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -79,7 +81,11 @@ public final class Gateway {
                                 .build(),
                         breakers)
                 .bindTo(meters);
-        this.proxy = new SyncProxy(vertx, config.routes().all(), interceptors, breakers, BulkheadRegistry.ofDefaults());
+        // Async routes are replayed by workers, so only sync routes get pooled clients, breakers and bulkheads here.
+        List<RouteConfig> syncRoutes = config.routes().all().stream()
+                .filter(r -> r.mode() == RouteMode.SYNC)
+                .toList();
+        this.proxy = new SyncProxy(vertx, syncRoutes, interceptors, breakers, BulkheadRegistry.ofDefaults());
         this.routes = new RouteHandler(config.routes(), proxy, jobs, auth);
     }
 
@@ -88,7 +94,7 @@ public final class Gateway {
      * breaker does not make the gateway unready (other routes still work), so this check always passes.
      */
     public List<HealthCheck> healthChecks() {
-        if (config.routes().all().isEmpty()) {
+        if (config.routes().all().stream().noneMatch(r -> r.mode() == RouteMode.SYNC)) {
             return List.of();
         }
         return List.of(new HealthCheck("upstreams", () -> Future.succeededFuture(proxy.states())));

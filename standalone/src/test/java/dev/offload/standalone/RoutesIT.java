@@ -70,6 +70,7 @@ class RoutesIT {
     void reset() {
         for (Upstream upstream : List.of(reports, users, flaky)) {
             upstream.status.set(200);
+            upstream.failNext.set(0);
             upstream.received.clear();
         }
     }
@@ -137,6 +138,21 @@ class RoutesIT {
         ApiClient.Response result = api.route("GET", accepted.header("Location").orElseThrow() + "/result", null, null);
         assertThat(result.status()).isEqualTo(404);
         assertThat(new String(result.bytes())).isEqualTo("no such report");
+    }
+
+    @Test
+    void retryableUpstreamAnswerIsRetriedUntilTheUpstreamRecovers() {
+        reports.failNext.set(1);
+        reports.answer = "done".getBytes();
+
+        ApiClient.Response accepted = api.route("POST", "/api/reports/retry", "x".getBytes(), "text/plain");
+
+        JsonNode done = awaitSucceeded(accepted.header("Location").orElseThrow());
+        assertThat(done.path("attempts").asInt()).isEqualTo(2);
+        assertThat(reports.received).hasSize(2);
+        ApiClient.Response result = api.route("GET", accepted.header("Location").orElseThrow() + "/result", null, null);
+        assertThat(result.status()).isEqualTo(200);
+        assertThat(new String(result.bytes())).isEqualTo("done");
     }
 
     @Test

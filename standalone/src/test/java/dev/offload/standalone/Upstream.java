@@ -20,6 +20,9 @@ final class Upstream implements AutoCloseable {
     final List<Received> received = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger status = new AtomicInteger(200);
+    /** How many of the next requests get 503 before {@link #status} applies again. */
+    final AtomicInteger failNext = new AtomicInteger();
+
     volatile byte[] answer = "hello from upstream".getBytes();
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
@@ -35,7 +38,7 @@ final class Upstream implements AutoCloseable {
                             MultiMap.caseInsensitiveMultiMap().addAll(request.headers()),
                             body.getBytes()));
                     request.response()
-                            .setStatusCode(status.get())
+                            .setStatusCode(failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 503 : status.get())
                             .putHeader("Content-Type", "application/octet-stream")
                             .putHeader("X-Upstream", "yes")
                             .putHeader("Keep-Alive", "timeout=5")
