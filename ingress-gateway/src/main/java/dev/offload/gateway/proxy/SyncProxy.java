@@ -176,9 +176,9 @@ public final class SyncProxy implements AutoCloseable {
 
     private void relay(RoutingContext ctx, RouteConfig route, Call call, HttpClientResponse answer) {
         if (answer.statusCode() >= 500) {
-            call.failed(new IllegalStateException("status " + answer.statusCode()));
+            call.answeredWithError(new IllegalStateException("status " + answer.statusCode()));
         } else {
-            call.succeeded();
+            call.answered();
         }
         HttpServerResponse out = ctx.response();
         out.setStatusCode(answer.statusCode());
@@ -197,7 +197,13 @@ public final class SyncProxy implements AutoCloseable {
             body = interceptor.onUpstreamResponse(ctx, route, answer, body);
         }
         answer.exceptionHandler(failure -> out.reset());
-        out.send(body).onFailure(failure -> out.reset());
+        // The call holds its bulkhead place until the body has streamed, not only until the headers came.
+        ctx.addEndHandler(ended -> call.release());
+        out.send(body).onFailure(failure -> {
+            // The client went away or the upstream broke off: drop both sides rather than leave either hanging.
+            out.reset();
+            answer.request().reset();
+        });
     }
 
     private ApiException exhausted(RouteConfig route, List<Upstream> order, List<String> why) {
@@ -229,26 +235,42 @@ public final class SyncProxy implements AutoCloseable {
         upstreams.values().forEach(group -> group.forEach(u -> u.client.close()));
     }
 
-    /** One call's claims on an upstream's breaker and bulkhead, each settled exactly once. */
+    /**
+     * One call's claims on an upstream: its breaker permission, settled once when the answer (or the failure) is
+     * known, and its bulkhead place, released once when the exchange is over.
+     */
     private static final class Call {
         private final Upstream upstream;
         private final long start = System.nanoTime();
-        private final AtomicBoolean settled = new AtomicBoolean();
+        private final AtomicBoolean judged = new AtomicBoolean();
+        private final AtomicBoolean released = new AtomicBoolean();
 
         Call(Upstream upstream) {
             this.upstream = upstream;
         }
 
-        void succeeded() {
-            if (settled.compareAndSet(false, true)) {
+        /** The upstream answered with headers; the body may still be streaming. */
+        void answered() {
+            if (judged.compareAndSet(false, true)) {
                 upstream.breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                upstream.bulkhead.onComplete();
             }
         }
 
-        void failed(Throwable why) {
-            if (settled.compareAndSet(false, true)) {
+        /** The upstream answered with a server error; the body may still be streaming. */
+        void answeredWithError(Throwable why) {
+            if (judged.compareAndSet(false, true)) {
                 upstream.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, why);
+            }
+        }
+
+        /** No answer: connection failure, timeout or broken exchange. Ends the call. */
+        void failed(Throwable why) {
+            answeredWithError(why);
+            release();
+        }
+
+        void release() {
+            if (released.compareAndSet(false, true)) {
                 upstream.bulkhead.onComplete();
             }
         }
