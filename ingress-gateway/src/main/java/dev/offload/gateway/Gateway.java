@@ -65,19 +65,19 @@ public final class Gateway {
             List<ProxyInterceptor> interceptors) {
         this.vertx = vertx;
         this.config = config;
-        this.jobs = new JobRoutes(vertx, config, store, publisher, clock, meters);
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        this.jobs = new JobRoutes(vertx, config, store, publisher, clock, meters, breakers);
         this.auth = new ApiKeyAuthenticator(config.apiKeys());
         this.httpMetrics = new HttpMetrics(meters);
-        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(
                         CircuitBreakerMetricNames.custom()
-                                .callsMetricName("offload.upstream.breaker.calls")
-                                .stateMetricName("offload.upstream.breaker.state")
-                                .bufferedCallsMetricName("offload.upstream.breaker.buffered.calls")
-                                .failureRateMetricName("offload.upstream.breaker.failure.rate")
-                                .slowCallRateMetricName("offload.upstream.breaker.slow.call.rate")
-                                .slowCallsMetricName("offload.upstream.breaker.slow.calls")
-                                .notPermittedCallsMetricName("offload.upstream.breaker.not.permitted.calls")
+                                .callsMetricName("offload.circuit.breaker.calls")
+                                .stateMetricName("offload.circuit.breaker.state")
+                                .bufferedCallsMetricName("offload.circuit.breaker.buffered.calls")
+                                .failureRateMetricName("offload.circuit.breaker.failure.rate")
+                                .slowCallRateMetricName("offload.circuit.breaker.slow.call.rate")
+                                .slowCallsMetricName("offload.circuit.breaker.slow.calls")
+                                .notPermittedCallsMetricName("offload.circuit.breaker.not.permitted.calls")
                                 .build(),
                         breakers)
                 .bindTo(meters);
@@ -90,14 +90,12 @@ public final class Gateway {
     }
 
     /**
-     * Readiness details of the gateway's own dependencies: the circuit breaker state of every upstream. An open
-     * breaker does not make the gateway unready (other routes still work), so this check always passes.
+     * Readiness details of the gateway's own guards: the state of every circuit breaker (the store's, {@code store},
+     * and one per sync-route upstream, {@code <route> <base URL>}). An open breaker does not make the gateway unready
+     * (the store and broker checks say that; other routes still work), so this check always passes.
      */
     public List<HealthCheck> healthChecks() {
-        if (config.routes().all().stream().noneMatch(r -> r.mode() == RouteMode.SYNC)) {
-            return List.of();
-        }
-        return List.of(new HealthCheck("upstreams", () -> Future.succeededFuture(proxy.states())));
+        return List.of(new HealthCheck("circuitBreakers", () -> Future.succeededFuture(proxy.states())));
     }
 
     /** Deploys the HTTP verticles; completes when the port is bound. */

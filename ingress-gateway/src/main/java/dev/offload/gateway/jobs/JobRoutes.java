@@ -20,6 +20,7 @@ import dev.offload.store.JobStore;
 import dev.offload.transport.JobPublisher;
 import dev.offload.transport.TransportUnavailableException;
 import dev.offload.transport.UnroutableJobException;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -63,16 +64,21 @@ public final class JobRoutes {
     private final Clock clock;
     private final JobMetrics metrics;
 
-    /** The routes of one gateway process; share one instance among its verticles. */
+    /**
+     * The routes of one gateway process; share one instance among its verticles.
+     *
+     * @param breakers where the store's circuit breaker is registered
+     */
     public JobRoutes(
             Vertx vertx,
             GatewayConfig config,
             JobStore store,
             JobPublisher publisher,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            CircuitBreakerRegistry breakers) {
         this.config = config;
-        this.store = new AsyncJobStore(vertx, store, config.maxStoreCalls());
+        this.store = new AsyncJobStore(vertx, store, config.maxStoreCalls(), breakers);
         this.publisher = publisher;
         this.watchers = new JobWatchers(vertx, store, config.maxWaitingRequests());
         this.reader = new SubmissionReader(config.jobs());
