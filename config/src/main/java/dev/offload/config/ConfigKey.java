@@ -63,6 +63,21 @@ public record ConfigKey<T>(
         return env.toString();
     }
 
+    /** Placeholder for a name chosen by the user in a templated key, e.g. {@code routes.<name>.path}. */
+    public static final String NAME_PLACEHOLDER = "<name>";
+
+    /**
+     * This templated key (its name contains {@value #NAME_PLACEHOLDER}) for one user-chosen name: {@code
+     * routes.<name>.path} for {@code reports} is {@code routes.reports.path}, with the same type, default and doc.
+     */
+    public ConfigKey<T> forName(String chosen) {
+        if (!name.contains(NAME_PLACEHOLDER)) {
+            throw new IllegalStateException(name + " is not a templated key");
+        }
+        return new ConfigKey<>(
+                name.replace(NAME_PLACEHOLDER, chosen), group, importance, doc, defaultValue, accepted, parser);
+    }
+
     /** The default as written in the reference page. */
     public String defaultText() {
         if (defaultValue == null) {

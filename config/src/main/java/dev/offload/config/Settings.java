@@ -112,6 +112,36 @@ public final class Settings {
         return value;
     }
 
+    /**
+     * The names used under {@code prefix} in the file and in command-line overrides, in file order: for {@code
+     * routes} and a file with {@code routes.reports.path} and {@code routes.users.path}, {@code [reports, users]}.
+     * Templated keys ({@link ConfigKey#forName}) are read for each of them. Environment variables cannot introduce a
+     * name (their spelling loses the dots), only override keys of names the file or the overrides declare.
+     */
+    public Set<String> namesUnder(String prefix) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        String start = prefix + ".";
+        for (String key : fileAndOverrideKeys()) {
+            if (key.startsWith(start)) {
+                String rest = key.substring(start.length());
+                int dot = rest.indexOf('.');
+                names.add(dot < 0 ? rest : rest.substring(0, dot));
+            }
+        }
+        return names;
+    }
+
+    private List<String> fileAndOverrideKeys() {
+        List<String> keys = new ArrayList<>(fileValues.keySet());
+        keys.addAll(overrides.keySet());
+        return keys;
+    }
+
+    /** How many violations were recorded so far; lets a reader tell whether its own keys were valid. */
+    public int violationCount() {
+        return violations.size();
+    }
+
     /** Records a violation found by cross-checking several keys; the message must name the keys. */
     public void reject(String message) {
         violations.add(message);
@@ -123,20 +153,45 @@ public final class Settings {
      */
     public void validate(Collection<ConfigKey<?>> declared) {
         Set<String> known = new TreeSet<>();
-        declared.forEach(k -> known.add(k.name()));
+        List<java.util.regex.Pattern> templates = new ArrayList<>();
+        declared.forEach(k -> {
+            known.add(k.name());
+            if (k.name().contains(ConfigKey.NAME_PLACEHOLDER)) {
+                templates.add(templatePattern(k.name()));
+            }
+        });
         for (String name : fileValues.keySet()) {
-            if (!known.contains(name) && known.stream().noneMatch(k -> name.startsWith(k + "."))) {
+            if (!known.contains(name)
+                    && known.stream().noneMatch(k -> name.startsWith(k + "."))
+                    && !matchesTemplate(templates, name)) {
                 violations.add(name + ": unknown configuration key; see docs/configuration.md for the keys");
             }
         }
         for (String name : overrides.keySet()) {
-            if (!known.contains(name)) {
+            if (!known.contains(name) && !matchesTemplate(templates, name)) {
                 violations.add(name + ": unknown configuration key");
             }
         }
         if (!violations.isEmpty()) {
             throw new ConfigException(List.copyOf(violations));
         }
+    }
+
+    /** {@code routes.<name>.path} matches {@code routes.reports.path}: the placeholder stands for one segment. */
+    private static java.util.regex.Pattern templatePattern(String template) {
+        String[] parts = template.split(java.util.regex.Pattern.quote(ConfigKey.NAME_PLACEHOLDER), -1);
+        StringBuilder regex = new StringBuilder();
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                regex.append("[^.]+");
+            }
+            regex.append(java.util.regex.Pattern.quote(parts[i]));
+        }
+        return java.util.regex.Pattern.compile(regex.toString());
+    }
+
+    private static boolean matchesTemplate(List<java.util.regex.Pattern> templates, String name) {
+        return templates.stream().anyMatch(t -> t.matcher(name).matches());
     }
 
     private Source raw(ConfigKey<?> key) {

@@ -7,19 +7,30 @@ import dev.offload.gateway.cache.ResponseCache;
 import dev.offload.gateway.http.HttpMetrics;
 import dev.offload.gateway.jobs.JobRoutes;
 import dev.offload.gateway.limits.Limits;
+import dev.offload.gateway.management.HealthCheck;
+import dev.offload.gateway.proxy.ProxyInterceptor;
+import dev.offload.gateway.proxy.RouteHandler;
+import dev.offload.gateway.proxy.SyncProxy;
+import dev.offload.gateway.routes.RouteConfig;
+import dev.offload.gateway.routes.RouteMode;
 import dev.offload.gateway.webhooks.WebhookRoutes;
 import dev.offload.store.RateLimitStore;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.CircuitBreakerMetricNames;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The ingress gateway: the HTTP job API (and the webhook API when its backends have a webhook store) on
- * {@link GatewayConfig#instances()} event loops. Stateless: all state is in the store, the cache and the broker, so any
- * number of gateways can serve one deployment behind a load balancer.
+ * The ingress gateway: the HTTP job API, the webhook API (when its backends have a webhook store) and the configured
+ * offload and proxy routes, on {@link GatewayConfig#instances()} event loops. Stateless: all state is in the store,
+ * the cache and the broker, so any number of gateways can serve one deployment behind a load balancer.
  *
  * <p>Create it, then {@link #start()}; {@link #stop()} stops accepting and releases resources. Thread-safe; start and
  * stop return futures and never block.
@@ -29,6 +40,8 @@ public final class Gateway {
     private final GatewayConfig config;
     private final JobRoutes jobs;
     private final WebhookRoutes webhooks;
+    private final RouteHandler routes;
+    private final SyncProxy proxy;
     private final ApiKeyAuthenticator auth;
     private final HttpMetrics httpMetrics;
     private final AsyncCacheStore cacheStore;
@@ -38,8 +51,22 @@ public final class Gateway {
     private final AtomicInteger port = new AtomicInteger();
     private String deploymentId;
 
-    /** A gateway over the given backends; nothing listens until {@link #start()}. */
+    /** A gateway over the given backends, its sync routes without interceptors; nothing listens until started. */
     public Gateway(Vertx vertx, GatewayConfig config, GatewayBackends backends, Clock clock, MeterRegistry meters) {
+        this(vertx, config, backends, clock, meters, List.of());
+    }
+
+    /**
+     * A gateway whose sync route calls pass through {@code interceptors} (rate limiting, response caching), in order;
+     * nothing listens until {@link #start()}.
+     */
+    public Gateway(
+            Vertx vertx,
+            GatewayConfig config,
+            GatewayBackends backends,
+            Clock clock,
+            MeterRegistry meters,
+            List<ProxyInterceptor> interceptors) {
         this.vertx = vertx;
         this.config = config;
         this.cacheStore = new AsyncCacheStore(vertx, backends.cache(), config.maxStoreCalls());
@@ -57,6 +84,7 @@ public final class Gateway {
         this.webhooks = backends.webhookStore() == null
                 ? null
                 : new WebhookRoutes(vertx, backends.webhookStore(), backends.store(), backends.webhookConfig(), clock);
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
         this.jobs = new JobRoutes(
                 vertx,
                 config,
@@ -67,15 +95,43 @@ public final class Gateway {
                 limits,
                 webhooks == null ? url -> {} : webhooks::checkCallbackUrl,
                 clock,
-                meters);
+                meters,
+                breakers);
         this.auth = new ApiKeyAuthenticator(config.apiKeys());
         this.httpMetrics = new HttpMetrics(meters);
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(
+                        CircuitBreakerMetricNames.custom()
+                                .callsMetricName("offload.circuit.breaker.calls")
+                                .stateMetricName("offload.circuit.breaker.state")
+                                .bufferedCallsMetricName("offload.circuit.breaker.buffered.calls")
+                                .failureRateMetricName("offload.circuit.breaker.failure.rate")
+                                .slowCallRateMetricName("offload.circuit.breaker.slow.call.rate")
+                                .slowCallsMetricName("offload.circuit.breaker.slow.calls")
+                                .notPermittedCallsMetricName("offload.circuit.breaker.not.permitted.calls")
+                                .build(),
+                        breakers)
+                .bindTo(meters);
+        // Async routes are replayed by workers, so only sync routes get pooled clients, breakers and bulkheads here.
+        List<RouteConfig> syncRoutes = config.routes().all().stream()
+                .filter(r -> r.mode() == RouteMode.SYNC)
+                .toList();
+        this.proxy = new SyncProxy(vertx, syncRoutes, interceptors, breakers, BulkheadRegistry.ofDefaults());
+        this.routes = new RouteHandler(config.routes(), proxy, jobs, auth);
+    }
+
+    /**
+     * Readiness details of the gateway's own guards: the state of every circuit breaker (the store's, {@code store},
+     * and one per sync-route upstream, {@code <route> <base URL>}). An open breaker does not make the gateway unready
+     * (the store and broker checks say that; other routes still work), so this check always passes.
+     */
+    public List<HealthCheck> healthChecks() {
+        return List.of(new HealthCheck("circuitBreakers", () -> Future.succeededFuture(proxy.states())));
     }
 
     /** Deploys the HTTP verticles; completes when the port is bound. */
     public Future<Void> start() {
         return vertx.deployVerticle(
-                        () -> new GatewayVerticle(config, jobs, webhooks, auth, httpMetrics, port::set),
+                        () -> new GatewayVerticle(config, jobs, webhooks, routes, auth, httpMetrics, port::set),
                         new DeploymentOptions().setInstances(config.instances()))
                 .onSuccess(id -> {
                     deploymentId = id;
@@ -104,6 +160,7 @@ public final class Gateway {
         Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
         return undeployed.eventually(() -> {
             jobs.close();
+            proxy.close();
             if (webhooks != null) {
                 webhooks.close();
             }

@@ -4,6 +4,7 @@ import dev.offload.config.ConfigKey;
 import dev.offload.config.Settings;
 import dev.offload.gateway.cache.CacheConfig;
 import dev.offload.gateway.limits.LimitsConfig;
+import dev.offload.gateway.routes.Routes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.Set;
  * @param jobs the defaults and limits for submitted jobs
  * @param cache the response cache's bounds
  * @param limits rate limits, the per-tenant cap on unfinished jobs, load shedding
+ * @param routes the configured offload and proxy routes
  */
 public record GatewayConfig(
         String host,
@@ -36,7 +38,8 @@ public record GatewayConfig(
         int maxWaitingRequests,
         JobDefaults jobs,
         CacheConfig cache,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        Routes routes) {
 
     private static final String GROUP = "Gateway";
 
@@ -81,6 +84,7 @@ public record GatewayConfig(
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(routes, "routes");
     }
 
     public static List<ConfigKey<?>> keys() {
@@ -111,7 +115,8 @@ public record GatewayConfig(
                 settings.get(MAX_WAITING_REQUESTS),
                 jobs,
                 CacheConfig.from(settings),
-                LimitsConfig.from(settings));
+                LimitsConfig.from(settings),
+                Routes.from(settings, jobs.queues()));
     }
 
     /** Queues that exist, for validating submissions; the transport configuration declares them. */

@@ -5,6 +5,7 @@ import dev.offload.gateway.http.HttpMetrics;
 import dev.offload.gateway.http.ProblemHandler;
 import dev.offload.gateway.http.RequestIds;
 import dev.offload.gateway.jobs.JobRoutes;
+import dev.offload.gateway.proxy.RouteHandler;
 import dev.offload.gateway.webhooks.WebhookRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -21,6 +22,7 @@ final class GatewayVerticle extends VerticleBase {
     private final GatewayConfig config;
     private final JobRoutes jobs;
     private final WebhookRoutes webhooks;
+    private final RouteHandler routes;
     private final ApiKeyAuthenticator auth;
     private final HttpMetrics metrics;
     private final IntConsumer onListening;
@@ -29,12 +31,14 @@ final class GatewayVerticle extends VerticleBase {
             GatewayConfig config,
             JobRoutes jobs,
             WebhookRoutes webhooks,
+            RouteHandler routes,
             ApiKeyAuthenticator auth,
             HttpMetrics metrics,
             IntConsumer onListening) {
         this.config = config;
         this.jobs = jobs;
         this.webhooks = webhooks;
+        this.routes = routes;
         this.auth = auth;
         this.metrics = metrics;
         this.onListening = onListening;
@@ -48,6 +52,7 @@ final class GatewayVerticle extends VerticleBase {
         if (webhooks != null) {
             webhooks.mount(router, auth);
         }
+        routes.mount(router);
         ProblemHandler problems = new ProblemHandler();
         router.route().failureHandler(problems);
         router.errorHandler(404, problems);

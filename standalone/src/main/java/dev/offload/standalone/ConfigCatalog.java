@@ -5,6 +5,7 @@ import dev.offload.gateway.GatewayConfig;
 import dev.offload.gateway.JobDefaults;
 import dev.offload.gateway.cache.CacheConfig;
 import dev.offload.gateway.limits.LimitsConfig;
+import dev.offload.gateway.routes.Routes;
 import dev.offload.store.JobTimings;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.transport.KafkaTransportConfig;
@@ -26,6 +27,7 @@ final class ConfigCatalog {
         keys.addAll(GatewayConfig.keys());
         keys.addAll(CacheConfig.keys());
         keys.addAll(LimitsConfig.keys());
+        keys.addAll(Routes.keys());
         keys.addAll(JobDefaults.keys());
         keys.addAll(WorkerConfig.keys());
         keys.addAll(JobTimings.keys());

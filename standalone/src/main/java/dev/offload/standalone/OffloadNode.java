@@ -164,6 +164,9 @@ final class OffloadNode implements AutoCloseable {
                             },
                             false)));
             checks.add(new HealthCheck("broker", () -> transport.publisher().checkHealth()));
+            if (gateway != null) {
+                checks.addAll(gateway.healthChecks());
+            }
             ManagementServer management = await(
                     ManagementServer.start(vertx, process.managementHost(), process.managementPort(), meters, checks),
                     "listen on management port " + process.managementPort());

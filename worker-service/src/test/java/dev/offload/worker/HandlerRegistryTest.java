@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.worker.demo.EchoHandler;
+import dev.offload.worker.http.HttpReplayHandler;
 import dev.offload.worker.spi.JobContext;
 import dev.offload.worker.spi.JobHandler;
 import org.junit.jupiter.api.Test;
@@ -12,11 +13,12 @@ import org.junit.jupiter.api.Test;
 class HandlerRegistryTest {
 
     @Test
-    void serviceLoaderFindsTheBuiltInDemoHandlers() {
+    void serviceLoaderFindsTheBuiltInHandlers() {
         HandlerRegistry registry = HandlerRegistry.builder().loadServices().build();
 
-        assertThat(registry.types()).containsExactly("demo.echo", "demo.fail", "demo.sleep");
+        assertThat(registry.types()).containsExactly("demo.echo", "demo.fail", "demo.sleep", "http");
         assertThat(registry.find("demo.echo")).containsInstanceOf(EchoHandler.class);
+        assertThat(registry.find("http")).containsInstanceOf(HttpReplayHandler.class);
         assertThat(registry.find("unknown")).isEmpty();
     }
 

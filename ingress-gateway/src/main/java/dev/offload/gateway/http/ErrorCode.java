@@ -23,6 +23,9 @@ public enum ErrorCode {
     WEBHOOK_URL_REFUSED("webhook-url-refused", 422, "The webhook URL may not be called"),
     QUOTA_EXCEEDED("quota-exceeded", 429, "Too many requests"),
     SERVICE_UNAVAILABLE("service-unavailable", 503, "Service temporarily unavailable"),
+    BAD_GATEWAY("bad-gateway", 502, "The upstream could not be reached or answered invalidly"),
+    UPSTREAM_UNAVAILABLE("upstream-unavailable", 503, "The upstream is unavailable (circuit breaker open)"),
+    UPSTREAM_TIMEOUT("upstream-timeout", 504, "The upstream did not answer in time"),
     INTERNAL_ERROR("internal-error", 500, "Internal server error");
 
     public static final String TYPE_BASE = "https://offload.dev/problems/";

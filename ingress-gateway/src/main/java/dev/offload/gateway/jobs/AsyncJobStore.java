@@ -5,6 +5,9 @@ import dev.offload.model.Job;
 import dev.offload.store.CreateResult;
 import dev.offload.store.JobStore;
 import dev.offload.store.StoreUnavailableException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -13,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -21,7 +25,9 @@ import java.util.function.Function;
  * the connections. Creations and compare-and-sets, the writes of every submission, are gathered across concurrent
  * requests into pipelined batches ({@link GroupCommit}). Results come back on the caller's Vert.x context. A store that cannot be reached becomes a 503.
  * Calls in flight are bounded ({@code gateway.maxStoreCalls}): beyond the bound a call fails at once with 503, so a
- * slow store cannot make requests pile up without limit. Thread-safe.
+ * slow store cannot make requests pile up without limit. A circuit breaker (named {@value #BREAKER}) counts calls
+ * that found the store unreachable: when half of the last {@value #WINDOW} did, further calls fail at once with 503
+ * for {@code OPEN_FOR} without waiting on a dead store, then a few trial calls decide whether it is back. Thread-safe.
  */
 final class AsyncJobStore implements AutoCloseable {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
@@ -30,10 +36,14 @@ final class AsyncJobStore implements AutoCloseable {
     // kind of write keep the store busy while results travel back, with eight connections at most.
     private static final int MAX_BATCH = 128;
     private static final int MAX_FLUSHES = 4;
+    static final String BREAKER = "store";
+    static final int WINDOW = 10;
+    static final Duration OPEN_FOR = Duration.ofSeconds(2);
     private final Vertx vertx;
     private final JobStore store;
     private final Semaphore permits;
     private final int maxCalls;
+    private final CircuitBreaker breaker;
     private final ExecutorService virtualThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("offload-store-", 0).factory());
 
@@ -41,6 +51,22 @@ final class AsyncJobStore implements AutoCloseable {
     private final GroupCommit<JobStore.Change, Optional<Job>> changes;
 
     AsyncJobStore(Vertx vertx, JobStore store, int maxCalls) {
+        this(vertx, store, maxCalls, CircuitBreakerRegistry.ofDefaults());
+    }
+
+    /** A store whose breaker lives in {@code breakers} (so that it shows in metrics and readiness details). */
+    AsyncJobStore(Vertx vertx, JobStore store, int maxCalls, CircuitBreakerRegistry breakers) {
+        this.breaker = breakers.circuitBreaker(
+                BREAKER,
+                CircuitBreakerConfig.custom()
+                        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                        .slidingWindowSize(WINDOW)
+                        .minimumNumberOfCalls(WINDOW)
+                        .failureRateThreshold(50)
+                        .waitDurationInOpenState(OPEN_FOR)
+                        .permittedNumberOfCallsInHalfOpenState(2)
+                        .recordException(e -> e instanceof StoreUnavailableException)
+                        .build());
         this.vertx = vertx;
         this.store = store;
         this.maxCalls = maxCalls;
@@ -76,9 +102,28 @@ final class AsyncJobStore implements AutoCloseable {
         if (!permits.tryAcquire()) {
             return overloaded();
         }
+        if (!breaker.tryAcquirePermission()) {
+            permits.release();
+            return breakerOpen();
+        }
+        long start = System.nanoTime();
         return commit.submit(item, vertx.getOrCreateContext())
-                .andThen(done -> permits.release())
+                .andThen(done -> {
+                    permits.release();
+                    if (done.succeeded()) {
+                        breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    } else {
+                        breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, done.cause());
+                    }
+                })
                 .recover(AsyncJobStore::translate);
+    }
+
+    private <T> Future<T> breakerOpen() {
+        return Future.failedFuture(ApiException.unavailable(
+                "the result store failed repeatedly and is given " + OPEN_FOR.toSeconds()
+                        + " s to recover before it is tried again; retry later",
+                RETRY_AFTER));
     }
 
     private <T> Future<T> overloaded() {
@@ -92,10 +137,21 @@ final class AsyncJobStore implements AutoCloseable {
         if (!permits.tryAcquire()) {
             return overloaded();
         }
+        if (!breaker.tryAcquirePermission()) {
+            permits.release();
+            return breakerOpen();
+        }
         CompletableFuture<T> result = CompletableFuture.supplyAsync(
                 () -> {
+                    long start = System.nanoTime();
                     try {
-                        return call.apply(store);
+                        T value = call.apply(store);
+                        breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                        return value;
+                    } catch (RuntimeException e) {
+                        // Only StoreUnavailableException counts as a failure (recordException above).
+                        breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+                        throw e;
                     } finally {
                         permits.release();
                     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.gateway.http.EntityTags;
 import dev.offload.model.Job;
 import dev.offload.model.Json;
+import dev.offload.model.http.HttpRequestJob;
+import dev.offload.model.http.HttpResponseResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.security.MessageDigest;
@@ -43,7 +45,25 @@ final class Documents {
         JsonNode result =
                 job.result() == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : job.result();
         long maxAge = Math.max(0, Duration.between(now, job.expiresAt()).toSeconds());
-        send(ctx, result, "private, max-age=" + maxAge + ", immutable", ifNoneMatch);
+        String cacheControl = "private, max-age=" + maxAge + ", immutable";
+        if (job.spec().type().equals(HttpRequestJob.TYPE) && result.isObject()) {
+            replay(ctx, Json.MAPPER.convertValue(result, HttpResponseResult.class), cacheControl);
+            return;
+        }
+        send(ctx, result, cacheControl, ifNoneMatch);
+    }
+
+    /**
+     * Replays an offloaded request's upstream answer: its status, its header fields (hop-by-hop ones were dropped
+     * when it was stored) and its body bytes unchanged. The upstream's own Cache-Control wins over ours.
+     */
+    private static void replay(RoutingContext ctx, HttpResponseResult answer, String cacheControl) {
+        var response = ctx.response().setStatusCode(answer.status());
+        answer.headers().forEach(h -> response.headers().add(h.name(), h.value()));
+        if (!response.headers().contains("Cache-Control")) {
+            response.putHeader("Cache-Control", cacheControl);
+        }
+        response.end(Buffer.buffer(answer.body()));
     }
 
     static String etag(Object document) {

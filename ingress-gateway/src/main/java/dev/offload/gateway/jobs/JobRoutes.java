@@ -1,6 +1,8 @@
 package dev.offload.gateway.jobs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.gateway.GatewayConfig;
+import dev.offload.gateway.JobDefaults;
 import dev.offload.gateway.auth.ApiKeyAuthenticator;
 import dev.offload.gateway.cache.AsyncCacheStore;
 import dev.offload.gateway.cache.CacheMetrics;
@@ -16,6 +18,7 @@ import dev.offload.model.Job;
 import dev.offload.model.JobDocument;
 import dev.offload.model.JobEnvelope;
 import dev.offload.model.JobId;
+import dev.offload.model.JobSpec;
 import dev.offload.model.JobState;
 import dev.offload.store.CreateResult;
 import dev.offload.store.JobQuery;
@@ -23,6 +26,7 @@ import dev.offload.store.JobStore;
 import dev.offload.transport.JobPublisher;
 import dev.offload.transport.TransportUnavailableException;
 import dev.offload.transport.UnroutableJobException;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -36,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -72,7 +77,11 @@ public final class JobRoutes {
     private final JobResultCache resultCache;
     private final Limits limits;
 
-    /** The routes of one gateway process; share one instance among its verticles. */
+    /**
+     * The routes of one gateway process; share one instance among its verticles.
+     *
+     * @param breakers where the store's circuit breaker is registered
+     */
     public JobRoutes(
             Vertx vertx,
             GatewayConfig config,
@@ -83,10 +92,11 @@ public final class JobRoutes {
             Limits limits,
             Consumer<String> callbackUrlCheck,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            CircuitBreakerRegistry breakers) {
         this.config = config;
         this.limits = limits;
-        this.store = new AsyncJobStore(vertx, store, config.maxStoreCalls());
+        this.store = new AsyncJobStore(vertx, store, config.maxStoreCalls(), breakers);
         this.publisher = publisher;
         this.watchers = new JobWatchers(vertx, store, config.maxWaitingRequests());
         this.reader = new SubmissionReader(config.jobs(), callbackUrlCheck);
@@ -141,7 +151,6 @@ public final class JobRoutes {
 
     private void submit(RoutingContext ctx) {
         Instant now = clock.instant();
-        String tenant = ApiKeyAuthenticator.tenant(ctx);
         String key = RequestHeaders.idempotencyKey(ctx.request().getHeader("Idempotency-Key"));
         Preferences prefer = RequestHeaders.prefer(ctx.request().headers().getAll("Prefer"));
         String fingerprint = key == null ? null : fingerprint(ctx);
@@ -151,10 +160,48 @@ public final class JobRoutes {
                 key,
                 fingerprint,
                 now);
+        acceptAndRespond(ctx, submission.spec(), submission.runAt(), prefer, now);
+    }
+
+    /**
+     * Accepts a job captured by an offload route exactly as {@code POST /v1/jobs} accepts a submission (durable in
+     * the store and acknowledged by the broker before the 202; {@code Idempotency-Key} and {@code Prefer: wait}
+     * honoured) and answers the request. The caller must be authenticated.
+     *
+     * @param type the job type, e.g. {@code http}
+     * @param queue the queue
+     * @param payload the captured request
+     * @param timeout the per-attempt timeout
+     */
+    public void offload(RoutingContext ctx, String type, String queue, JsonNode payload, Duration timeout) {
+        Instant now = clock.instant();
+        String key = RequestHeaders.idempotencyKey(ctx.request().getHeader("Idempotency-Key"));
+        Preferences prefer = RequestHeaders.prefer(ctx.request().headers().getAll("Prefer"));
+        JobDefaults defaults = config.jobs();
+        JobSpec spec = new JobSpec(
+                type,
+                queue,
+                0,
+                payload,
+                Map.of(),
+                null,
+                RequestHeaders.traceparent(ctx.request().getHeader("traceparent")),
+                defaults.maxAttempts(),
+                timeout,
+                defaults.retention(),
+                key,
+                key == null ? null : fingerprint(ctx));
+        acceptAndRespond(ctx, spec, null, prefer, now);
+    }
+
+    private void acceptAndRespond(RoutingContext ctx, JobSpec spec, Instant runAt, Preferences prefer, Instant now) {
+        String tenant = ApiKeyAuthenticator.tenant(ctx);
+        String key = spec.idempotencyKey();
+        String fingerprint = spec.fingerprint();
         String id = key == null ? JobId.next(now) : JobId.next(now, JobId.shardFor(tenant, key));
-        Job job = submission.runAt() == null
-                ? Job.queued(id, tenant, submission.spec(), now, config.jobs().publishGrace())
-                : Job.scheduled(id, tenant, submission.spec(), now, submission.runAt());
+        Job job = runAt == null
+                ? Job.queued(id, tenant, spec, now, config.jobs().publishGrace())
+                : Job.scheduled(id, tenant, spec, now, runAt);
 
         if (!resultCache.covers(job.spec().type())) {
             enqueue(ctx, job, fingerprint, prefer, null);

@@ -8,6 +8,7 @@ import dev.offload.gateway.http.ApiException.FieldError;
 import dev.offload.gateway.http.ErrorCode;
 import dev.offload.model.JobSpec;
 import dev.offload.model.Json;
+import dev.offload.model.http.HttpRequestJob;
 import dev.offload.schema.JsonSchemas;
 import dev.offload.schema.SchemaViolation;
 import io.vertx.core.buffer.Buffer;
@@ -50,6 +51,12 @@ final class SubmissionReader {
                             .toList());
         }
         String type = json.get("type").asText();
+        if (type.equals(HttpRequestJob.TYPE)) {
+            // An http job names the upstreams a worker calls: only a configured route may create one.
+            throw ApiException.of(
+                    ErrorCode.UNKNOWN_JOB_TYPE,
+                    "job type 'http' is reserved for requests captured by offload routes (routes.<name>.mode: async)");
+        }
         if (!defaults.types().contains(type)) {
             throw ApiException.of(
                     ErrorCode.UNKNOWN_JOB_TYPE,

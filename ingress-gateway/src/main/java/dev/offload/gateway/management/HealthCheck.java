@@ -9,7 +9,8 @@ import java.util.function.Supplier;
  * bounded by the management server's timeout.
  *
  * @param name the dependency, e.g. {@code store} or {@code broker}
- * @param probe starts one check; a failed future means not ready
+ * @param probe starts one check; a failed future means not ready; a future completed with a {@code Map} adds it to
+ *     the check's {@code details}
  */
 public record HealthCheck(String name, Supplier<Future<?>> probe) {
     public HealthCheck {

@@ -65,6 +65,9 @@ public final class ManagementServer {
                 Future<?> probe = probes.get(i);
                 ObjectNode check = details.putObject(checks.get(i).name());
                 check.put("status", probe.succeeded() ? "UP" : "DOWN");
+                if (probe.succeeded() && probe.result() instanceof java.util.Map<?, ?> map) {
+                    check.set("details", Json.MAPPER.valueToTree(map));
+                }
                 if (probe.failed()) {
                     up = false;
                     check.put("detail", String.valueOf(probe.cause().getMessage()));

@@ -11,6 +11,7 @@ import dev.offload.model.Json;
 import dev.offload.store.EmbeddedStoreConfig;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
+import dev.offload.store.StoreUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,45 @@ class GatewayBoundsTest {
     void stop() throws Exception {
         store.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anUnreachableStoreOpensTheBreakerAndLaterCallsFailFastWithoutTouchingIt() throws Exception {
+        AsyncJobStore async = new AsyncJobStore(vertx, store, 100);
+        AtomicInteger reached = new AtomicInteger();
+        for (int i = 0; i < AsyncJobStore.WINDOW; i++) {
+            Future<Boolean> call = async.call(s -> {
+                reached.incrementAndGet();
+                throw new StoreUnavailableException("redis is down", null);
+            });
+            assertThat(failure(call).code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE);
+        }
+
+        Future<Boolean> fast = async.call(s -> {
+            reached.incrementAndGet();
+            return true;
+        });
+
+        assertThat(fast.failed()).isTrue();
+        assertThat(((ApiException) fast.cause()).getMessage()).contains("failed repeatedly");
+        assertThat(reached).hasValue(AsyncJobStore.WINDOW);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    Future<Boolean> trial = async.call(s -> true);
+                    trial.toCompletionStage()
+                            .toCompletableFuture()
+                            .handle((v, e) -> v)
+                            .get(5, TimeUnit.SECONDS);
+                    return trial.succeeded();
+                });
+    }
+
+    private static ApiException failure(Future<?> call) throws Exception {
+        call.toCompletionStage().toCompletableFuture().handle((v, e) -> v).get(5, TimeUnit.SECONDS);
+        assertThat(call.failed()).isTrue();
+        return (ApiException) call.cause();
     }
 
     @Test

@@ -56,6 +56,14 @@ class SubmissionReaderTest {
     }
 
     @Test
+    void httpJobsCannotBeSubmittedDirectly() {
+        ApiException rejected = rejectionOf("{\"type\": \"http\", \"payload\": {}}");
+
+        assertThat(rejected.code()).isEqualTo(ErrorCode.UNKNOWN_JOB_TYPE);
+        assertThat(rejected.getMessage()).contains("reserved for requests captured by offload routes");
+    }
+
+    @Test
     void submissionCarriesTheRequestContext() {
         JobSpec spec = read("{\"type\": \"demo.echo\"}").spec();
 

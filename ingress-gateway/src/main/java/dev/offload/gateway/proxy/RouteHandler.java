@@ -1,0 +1,172 @@
+package dev.offload.gateway.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.gateway.auth.ApiKeyAuthenticator;
+import dev.offload.gateway.http.ApiException;
+import dev.offload.gateway.http.ErrorCode;
+import dev.offload.gateway.http.ProblemHandler;
+import dev.offload.gateway.jobs.JobRoutes;
+import dev.offload.gateway.routes.HeaderRules;
+import dev.offload.gateway.routes.RouteConfig;
+import dev.offload.gateway.routes.RouteMode;
+import dev.offload.gateway.routes.Routes;
+import dev.offload.model.Json;
+import dev.offload.model.http.HeaderField;
+import dev.offload.model.http.HttpRequestJob;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The configured routes on the API router: matches the request to the most specific route (404 if none, 405 if none
+ * takes the method), authenticates it when the route says so, then proxies it ({@link SyncProxy}) or captures it as
+ * a job of type {@value HttpRequestJob#TYPE} ({@link JobRoutes#offload}); {@code Prefer: respond-async} captures a
+ * sync route's call too. Paths under {@code /v1/} never reach it. Thread-safe; runs on the event loop.
+ */
+public final class RouteHandler {
+    private static final String ROUTE = "offload.route";
+    /** Headroom for the worker's own upstream timeout to fire before the attempt's timeout does. */
+    private static final Duration ATTEMPT_SLACK = Duration.ofSeconds(30);
+
+    private final Routes routes;
+    private final SyncProxy proxy;
+    private final JobRoutes jobs;
+    private final ApiKeyAuthenticator auth;
+    private final Map<String, BodyHandler> bodies = new HashMap<>();
+
+    public RouteHandler(Routes routes, SyncProxy proxy, JobRoutes jobs, ApiKeyAuthenticator auth) {
+        this.routes = routes;
+        this.proxy = proxy;
+        this.jobs = jobs;
+        this.auth = auth;
+        routes.all().forEach(r -> bodies.put(r.name(), BodyHandler.create(false).setBodyLimit(r.maxBodySize())));
+    }
+
+    /** Mounts the routes after the job API; does nothing when no route is configured. */
+    public void mount(Router router) {
+        if (routes.all().isEmpty()) {
+            return;
+        }
+        router.routeWithRegex("^(?!/v1(/|$)).*")
+                .handler(this::match)
+                .handler(this::authenticate)
+                .handler(this::readBodyIfCaptured)
+                .handler(this::dispatch);
+    }
+
+    private void match(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        Routes.Match match = routes.match(request.method().name(), request.path());
+        if (match.route() == null) {
+            ctx.fail(
+                    match.pathMatched()
+                            ? ApiException.of(
+                                    ErrorCode.METHOD_NOT_ALLOWED,
+                                    request.method() + " is not allowed on " + request.path())
+                            : ApiException.of(ErrorCode.NOT_FOUND, "no resource at " + request.path()));
+            return;
+        }
+        // Hold the body until it is either piped upstream or read for a job.
+        request.pause();
+        ctx.put(ROUTE, match.route());
+        ctx.next();
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        if (route(ctx).auth()) {
+            auth.authenticate(ctx);
+        } else {
+            ctx.next();
+        }
+    }
+
+    private void readBodyIfCaptured(RoutingContext ctx) {
+        RouteConfig route = route(ctx);
+        if (captured(ctx, route)) {
+            ctx.put(ProblemHandler.BODY_LIMIT_KEY, route.maxBodySize());
+            bodies.get(route.name()).handle(ctx);
+            ctx.request().resume();
+        } else {
+            ctx.next();
+        }
+    }
+
+    private void dispatch(RoutingContext ctx) {
+        RouteConfig route = route(ctx);
+        if (captured(ctx, route)) {
+            jobs.offload(
+                    ctx,
+                    HttpRequestJob.TYPE,
+                    route.queue(),
+                    capture(ctx, route),
+                    route.asyncTimeout().plus(ATTEMPT_SLACK));
+        } else {
+            proxy.forward(ctx, route);
+        }
+    }
+
+    private static boolean captured(RoutingContext ctx, RouteConfig route) {
+        return route.mode() == RouteMode.ASYNC || prefersAsync(ctx);
+    }
+
+    private static boolean prefersAsync(RoutingContext ctx) {
+        for (String prefer : ctx.request().headers().getAll("Prefer")) {
+            for (String token : prefer.split(",")) {
+                if (token.trim().toLowerCase(Locale.ROOT).equals("respond-async")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static JsonNode capture(RoutingContext ctx, RouteConfig route) {
+        HttpServerRequest in = ctx.request();
+        List<HeaderField> headers = new ArrayList<>();
+        for (HeaderField h : HeaderRules.requestFields(in.headers(), route)) {
+            String name = h.name().toLowerCase(Locale.ROOT);
+            // Prefer and Idempotency-Key were meant for the gateway, not the upstream.
+            if (!HeaderRules.isForwarding(h.name()) && !name.equals("prefer") && !name.equals("idempotency-key")) {
+                headers.add(h);
+            }
+        }
+        String scheme = in.scheme() == null ? "http" : in.scheme();
+        String host = in.authority() == null ? null : in.authority().toString();
+        String client =
+                in.remoteAddress() == null ? "unknown" : in.remoteAddress().hostAddress();
+        headers.addAll(HeaderRules.forwardingFields(in.headers(), client, scheme, host));
+        Buffer body = ctx.body().buffer();
+        HttpRequestJob job = new HttpRequestJob(
+                route.name(),
+                route.upstreams().stream().map(URI::toString).toList(),
+                in.method().name(),
+                in.path(),
+                in.query(),
+                headers,
+                body == null ? new byte[0] : body.getBytes(),
+                route.asyncTimeout(),
+                route.retryOn(),
+                route.maxResponseSize());
+        try {
+            // Through bytes, so the body is a base64 text node exactly as the store will give it back.
+            return Json.MAPPER.readTree(Json.toBytes(job));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static RouteConfig route(RoutingContext ctx) {
+        return ctx.get(ROUTE);
+    }
+}
