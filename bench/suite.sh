@@ -35,8 +35,8 @@ if $smoke; then
 else
   duration=${BENCH_DURATION:-10s} warmup=${BENCH_WARMUP:-40s} kafka_duration=${BENCH_KAFKA_DURATION:-10s}
   settle=${BENCH_SETTLE:-5s}
-  ref_steps=${BENCH_REF_STEPS:-500,1000,1500,2000,3000,4000,6000,8000,12000,16000}
-  submit_steps=${BENCH_SUBMIT_STEPS:-250,500,750,1000,1250,1500,2000,2500,3000}
+  ref_steps=${BENCH_REF_STEPS:-1000,2000,3000,4000,5000,6000,8000,12000,16000,24000,32000}
+  submit_steps=${BENCH_SUBMIT_STEPS:-1000,2000,3000,3500,4000,4500,5000,6000}
   e2e_steps=${BENCH_E2E_STEPS:-100,250,500,750,1000,1250,1500}
   rabbit_steps=${BENCH_RABBIT_STEPS:-100,250,500,750,1000,1250}
   poll_rate=${BENCH_POLL_RATE:-3000} lp_clients=${BENCH_LP_CLIENTS:-2000} lp_rate=${BENCH_LP_RATE:-500}
@@ -192,7 +192,9 @@ launch worker env OFFLOAD_MANAGEMENT_PORT=$worker_mgmt java -jar standalone/targ
 await_ready $worker_mgmt "${pid_of[worker]}" "$work/worker.log" worker
 phase_start
 rc=0
-"${bench[@]}" verify --target http://127.0.0.1:$gateway_port --api-key "$key" --ids "$work/submitted.txt" || rc=$?
+# The worker drains everything the staircase queued (a few hundred thousand jobs) before the last ones are seen.
+"${bench[@]}" verify --target http://127.0.0.1:$gateway_port --api-key "$key" --ids "$work/submitted.txt" \
+  --patience 15m || rc=$?
 phase_end submit-verify
 echo "submit-verify	$rc" >>"$out/exit-codes.tsv"
 [ "$rc" -eq 0 ] || { echo "submit-verify: exit status $rc (jobs lost or failed)" >&2; failed=1; }

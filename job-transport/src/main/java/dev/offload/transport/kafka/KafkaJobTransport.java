@@ -129,12 +129,15 @@ final class KafkaJobTransport implements JobTransport {
     }
 
     /**
-     * The workers' consumer-group lag over the queues' topics: end offset minus the group's committed offset per
+     * The workers' consumer-group lag over the queues' topics (every priority level's topic of a priority queue): end
+     * offset minus the group's committed offset per
      * partition (minus the earliest offset where the group committed nothing yet). Three admin round trips.
      */
     @Override
     public Future<Long> backlog() {
-        List<String> topics = config.queues().stream().map(config::topic).toList();
+        List<String> topics = config.queues().stream()
+                .flatMap(queue -> config.topics(queue).stream())
+                .toList();
         Future<Long> lag = admin.describeTopics(topics).compose(described -> {
             List<TopicPartition> partitions = new ArrayList<>();
             described
