@@ -129,6 +129,19 @@ class RouteEdgeIT {
     }
 
     @Test
+    void headMissPassesThroughWithoutBodyAndIsNotStored() {
+        ApiClient.Response head = api.route("HEAD", "/cached/head-first", null, null);
+        ApiClient.Response get = api.route("GET", "/cached/head-first", null, null);
+
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("X-Cache")).contains("MISS");
+        assertThat(head.bytes()).isEmpty();
+        assertThat(get.header("X-Cache")).contains("MISS");
+        assertThat(new String(get.bytes())).isEqualTo("body of /cached/head-first #2");
+        assertThat(upstream.calls("/cached/head-first")).isEqualTo(2);
+    }
+
+    @Test
     void staleEntryIsRevalidatedWithA304FromTheUpstream() throws InterruptedException {
         ApiClient.Response first = api.route("GET", "/cached/short", null, null);
         // max-age=1: wait until the stored response is stale.
