@@ -110,15 +110,15 @@ public final class SyncProxy implements AutoCloseable {
             cached(ctx, route);
         } else {
             fetch(ctx, route, Revalidation.passThrough())
-                    .onSuccess(exchange -> relay(ctx, route, exchange))
+                    .onSuccess(answer -> relay(ctx, route, answer))
                     .onFailure(ctx::fail);
         }
     }
 
     /**
      * Through the response cache: it answers from what it stores, or calls {@link #fetch} (at most once, with the
-     * conditional headers it wants) and stores the answer if it may. A GET/HEAD with a body is not a thing caches
-     * handle, so the cache only ever asks for a bodiless upstream call here.
+     * conditional headers it wants) and stores the answer if it may. The cache reads the request headers as they
+     * would be forwarded (without the gateway's own API key), for Vary, Authorization and the client's Cache-Control.
      */
     private void cached(RoutingContext ctx, RouteConfig route) {
         HttpServerRequest in = ctx.request();
@@ -133,10 +133,7 @@ public final class SyncProxy implements AutoCloseable {
         cache.serve(
                         request,
                         revalidation -> fetch(ctx, route, revalidation)
-                                .map(exchange -> new UpstreamResponse(
-                                        exchange.response().statusCode(),
-                                        exchange.response().headers(),
-                                        exchange.response())))
+                                .map(answer -> new UpstreamResponse(answer.statusCode(), answer.headers(), answer)))
                 .onSuccess(answer -> respond(ctx, answer))
                 .onFailure(ctx::fail);
     }
@@ -166,23 +163,20 @@ public final class SyncProxy implements AutoCloseable {
         });
     }
 
-    /** An upstream's answer (head received, body unread) and the claims the call holds on that upstream. */
-    private record Exchange(Call call, HttpClientResponse response) {}
-
     /**
      * Calls an upstream of the route with the client's request (headers adjusted by {@code revalidation}): round
      * robin, failing over while no connection can be had. Completes when the response head arrived, with its body
      * unread, on the request's context; fails with the problem to answer (502, 503, 504). The breaker judges the
      * call by the head; the bulkhead place is held until the client's exchange is over.
      */
-    private Future<Exchange> fetch(RoutingContext ctx, RouteConfig route, Revalidation revalidation) {
+    private Future<HttpClientResponse> fetch(RoutingContext ctx, RouteConfig route, Revalidation revalidation) {
         List<Upstream> group = upstreams.get(route.name());
         int start = Math.floorMod(next.get(route.name()).getAndIncrement(), group.size());
         List<Upstream> order = new ArrayList<>(group.size());
         for (int i = 0; i < group.size(); i++) {
             order.add(group.get((start + i) % group.size()));
         }
-        Promise<Exchange> answered = Promise.promise();
+        Promise<HttpClientResponse> answered = Promise.promise();
         attempt(ctx, route, revalidation, order, 0, new ArrayList<>(), answered);
         return answered.future();
     }
@@ -195,7 +189,7 @@ public final class SyncProxy implements AutoCloseable {
             List<Upstream> order,
             int index,
             List<String> why,
-            Promise<Exchange> answered) {
+            Promise<HttpClientResponse> answered) {
         if (index == order.size()) {
             answered.fail(exhausted(route, order, why));
             return;
@@ -232,7 +226,7 @@ public final class SyncProxy implements AutoCloseable {
         });
     }
 
-    private Future<Exchange> exchange(
+    private Future<HttpClientResponse> exchange(
             RoutingContext ctx, RouteConfig route, Revalidation revalidation, Call call, HttpClientRequest out) {
         HttpServerRequest in = ctx.request();
         for (HeaderField h : HeaderRules.requestFields(in.headers(), route)) {
@@ -280,12 +274,11 @@ public final class SyncProxy implements AutoCloseable {
             }
             // The call holds its bulkhead place until the body has streamed, not only until the headers came.
             ctx.addEndHandler(ended -> call.release());
-            return Future.succeededFuture(new Exchange(call, answer));
+            return Future.succeededFuture(answer);
         });
     }
 
-    private void relay(RoutingContext ctx, RouteConfig route, Exchange exchange) {
-        HttpClientResponse answer = exchange.response();
+    private void relay(RoutingContext ctx, RouteConfig route, HttpClientResponse answer) {
         HttpServerResponse out = ctx.response();
         out.setStatusCode(answer.statusCode());
         if (answer.statusMessage() != null) {
