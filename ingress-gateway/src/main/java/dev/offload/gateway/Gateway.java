@@ -51,14 +51,17 @@ public final class Gateway {
     private final AtomicInteger port = new AtomicInteger();
     private String deploymentId;
 
-    /** A gateway over the given backends, its sync routes without interceptors; nothing listens until started. */
+    /**
+     * A gateway over the given backends, its sync routes without interceptors (their {@code rateLimit} and
+     * {@code cache} options need none); nothing listens until started.
+     */
     public Gateway(Vertx vertx, GatewayConfig config, GatewayBackends backends, Clock clock, MeterRegistry meters) {
         this(vertx, config, backends, clock, meters, List.of());
     }
 
     /**
-     * A gateway whose sync route calls pass through {@code interceptors} (rate limiting, response caching), in order;
-     * nothing listens until {@link #start()}.
+     * A gateway whose sync route calls pass through {@code interceptors} in order (after the route's own rate limits,
+     * before its response cache); nothing listens until {@link #start()}.
      */
     public Gateway(
             Vertx vertx,
@@ -115,8 +118,9 @@ public final class Gateway {
         List<RouteConfig> syncRoutes = config.routes().all().stream()
                 .filter(r -> r.mode() == RouteMode.SYNC)
                 .toList();
-        this.proxy = new SyncProxy(vertx, syncRoutes, interceptors, breakers, BulkheadRegistry.ofDefaults());
-        this.routes = new RouteHandler(config.routes(), proxy, jobs, auth);
+        this.proxy =
+                new SyncProxy(vertx, syncRoutes, responseCache, interceptors, breakers, BulkheadRegistry.ofDefaults());
+        this.routes = new RouteHandler(config.routes(), proxy, jobs, auth, limits.rateLimiter());
     }
 
     /**

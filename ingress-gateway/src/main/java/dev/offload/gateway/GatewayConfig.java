@@ -104,6 +104,7 @@ public record GatewayConfig(
                         + tenant + "' is " + key.length() + ")");
             }
         });
+        LimitsConfig limits = LimitsConfig.from(settings);
         return new GatewayConfig(
                 settings.get(HOST),
                 settings.get(PORT),
@@ -115,8 +116,8 @@ public record GatewayConfig(
                 settings.get(MAX_WAITING_REQUESTS),
                 jobs,
                 CacheConfig.from(settings),
-                LimitsConfig.from(settings),
-                Routes.from(settings, jobs.queues()));
+                limits,
+                Routes.from(settings, jobs.queues(), limits.policies().keySet()));
     }
 
     /** Queues that exist, for validating submissions; the transport configuration declares them. */

@@ -82,6 +82,23 @@ class ConfigReferenceTest {
     }
 
     @Test
+    void aRouteNamingAnUndeclaredRateLimitPolicyIsRefusedAtStartUp() {
+        Settings settings = Settings.load(
+                null,
+                Map.of(),
+                Map.of(
+                        "gateway.apiKeys", "k-0123456789abcdef=acme",
+                        "rateLimits", "per-key.limit=10,per-key.window=60s",
+                        "routes.reports.path", "/reports/**",
+                        "routes.reports.upstreams", "http://reports:8080",
+                        "routes.reports.rateLimit", "per-key,per-tenant"));
+
+        assertThatThrownBy(() -> NodeConfig.read(settings, BOTH_ROLES))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContainingAll("routes.reports.rateLimit", "'per-tenant'");
+    }
+
+    @Test
     void aKafkaPriorityQueueThatRunsOnRabbitMqIsRefused() {
         Settings settings = Settings.load(
                 null,

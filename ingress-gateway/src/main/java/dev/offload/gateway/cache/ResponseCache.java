@@ -47,11 +47,12 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; share one instance among the verticles. {@link #serve} must be called on a Vert.x context (the
  * proxy's event loop); its future completes on that context.
  *
- * <p>How a proxy route uses it (GET/HEAD on a route with a cache policy; other methods need not call it):
+ * <p>How a proxy route uses it (GET/HEAD on a route with {@code cache.enabled}; other methods need not call it;
+ * {@code SyncProxy} does exactly this):
  *
  * <pre>{@code
  * MultiMap forwarded = ...; // the client's headers after the route's header rules (hop-by-hop, credentials)
- * CacheRequest request = new CacheRequest(route.name(), method, pathAndQuery, forwarded, route.cacheTtl());
+ * CacheRequest request = new CacheRequest(route.name(), method, pathAndQuery, forwarded, route.cache().ttl());
  * cache.serve(request, revalidation -> client.request(options).compose(upstream -> {
  *             upstream.headers().addAll(forwarded);
  *             revalidation.applyTo(upstream.headers());

@@ -8,7 +8,8 @@ import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The seam where a rate limiter and a response cache plug into sync route calls. {@link SyncProxy} calls every
+ * A seam for further steps around sync route calls (a route's own rate limits and response cache need none: they are
+ * its {@code rateLimit} and {@code cache} options). {@link SyncProxy} calls every
  * interceptor in order before the upstream call, and lets each see the upstream's response before its body streams
  * to the client. Implementations must be thread-safe and must not block (they run on the event loop).
  */
@@ -27,7 +28,9 @@ public interface ProxyInterceptor {
 
     /**
      * The upstream answered: status and headers are set on {@code ctx.response()}, the body not yet sent. Returns the
-     * stream the body reaches the client through: {@code body} itself, or a stream that also copies it (a cache).
+     * stream the body reaches the client through: {@code body} itself, or a stream that also copies it. Not called
+     * for GET/HEAD on routes with {@code cache.enabled}: the response cache answers those (maybe without the
+     * upstream).
      */
     default ReadStream<Buffer> onUpstreamResponse(
             RoutingContext ctx, RouteConfig route, HttpClientResponse upstream, ReadStream<Buffer> body) {

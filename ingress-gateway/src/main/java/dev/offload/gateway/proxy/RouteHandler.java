@@ -6,6 +6,7 @@ import dev.offload.gateway.http.ApiException;
 import dev.offload.gateway.http.ErrorCode;
 import dev.offload.gateway.http.ProblemHandler;
 import dev.offload.gateway.jobs.JobRoutes;
+import dev.offload.gateway.limits.RateLimiter;
 import dev.offload.gateway.routes.HeaderRules;
 import dev.offload.gateway.routes.RouteConfig;
 import dev.offload.gateway.routes.RouteMode;
@@ -13,6 +14,7 @@ import dev.offload.gateway.routes.Routes;
 import dev.offload.model.Json;
 import dev.offload.model.http.HeaderField;
 import dev.offload.model.http.HttpRequestJob;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -30,7 +32,8 @@ import java.util.Map;
 
 /**
  * The configured routes on the API router: matches the request to the most specific route (404 if none, 405 if none
- * takes the method), authenticates it when the route says so, then proxies it ({@link SyncProxy}) or captures it as
+ * takes the method), authenticates it when the route says so, checks the route's rate limits (429 when one is used
+ * up; before the body is read, the cache is asked or anything is queued), then proxies it ({@link SyncProxy}) or captures it as
  * a job of type {@value HttpRequestJob#TYPE} ({@link JobRoutes#offload}); {@code Prefer: respond-async} captures a
  * sync route's call too. Paths under {@code /v1/} never reach it. Thread-safe; runs on the event loop.
  */
@@ -44,13 +47,22 @@ public final class RouteHandler {
     private final JobRoutes jobs;
     private final ApiKeyAuthenticator auth;
     private final Map<String, BodyHandler> bodies = new HashMap<>();
+    private final Map<String, Handler<RoutingContext>> rateLimits = new HashMap<>();
 
-    public RouteHandler(Routes routes, SyncProxy proxy, JobRoutes jobs, ApiKeyAuthenticator auth) {
+    /**
+     * @param limiter checks the routes' {@code rateLimit} policies, which configuration validation guarantees exist
+     */
+    public RouteHandler(Routes routes, SyncProxy proxy, JobRoutes jobs, ApiKeyAuthenticator auth, RateLimiter limiter) {
         this.routes = routes;
         this.proxy = proxy;
         this.jobs = jobs;
         this.auth = auth;
-        routes.all().forEach(r -> bodies.put(r.name(), BodyHandler.create(false).setBodyLimit(r.maxBodySize())));
+        for (RouteConfig r : routes.all()) {
+            bodies.put(r.name(), BodyHandler.create(false).setBodyLimit(r.maxBodySize()));
+            if (!r.rateLimit().isEmpty()) {
+                rateLimits.put(r.name(), limiter.handler(r.rateLimit()));
+            }
+        }
     }
 
     /** Mounts the routes after the job API; does nothing when no route is configured. */
@@ -61,6 +73,7 @@ public final class RouteHandler {
         router.routeWithRegex("^(?!/v1(/|$)).*")
                 .handler(this::match)
                 .handler(this::authenticate)
+                .handler(this::limitRate)
                 .handler(this::readBodyIfCaptured)
                 .handler(this::dispatch);
     }
@@ -88,6 +101,16 @@ public final class RouteHandler {
             auth.authenticate(ctx);
         } else {
             ctx.next();
+        }
+    }
+
+    /** After authentication, so that policies {@code by: apiKey} count per key; the body stays paused meanwhile. */
+    private void limitRate(RoutingContext ctx) {
+        Handler<RoutingContext> limit = rateLimits.get(route(ctx).name());
+        if (limit == null) {
+            ctx.next();
+        } else {
+            limit.handle(ctx);
         }
     }
 

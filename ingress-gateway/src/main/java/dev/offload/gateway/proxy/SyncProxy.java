@@ -1,5 +1,10 @@
 package dev.offload.gateway.proxy;
 
+import dev.offload.gateway.cache.CacheRequest;
+import dev.offload.gateway.cache.CachedResponse;
+import dev.offload.gateway.cache.ResponseCache;
+import dev.offload.gateway.cache.Revalidation;
+import dev.offload.gateway.cache.UpstreamResponse;
 import dev.offload.gateway.http.ApiException;
 import dev.offload.gateway.http.ErrorCode;
 import dev.offload.gateway.routes.HeaderRules;
@@ -9,10 +14,13 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
@@ -35,6 +43,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * headers and adds the forwarding headers. The route's timeout bounds the wait for the response headers (then 504)
  * and any silence while the body streams.
  *
+ * <p>GET and HEAD calls of routes with {@code cache.enabled} go through the {@link ResponseCache}: answered from
+ * Redis when it holds a fresh response ({@code X-Cache: HIT}), revalidated with a conditional upstream call when it
+ * holds a stale one ({@code STALE} on a 304), otherwise fetched ({@code MISS}; concurrent misses for one key share
+ * one upstream call), the upstream call then going through the same breakers, bulkheads and timeouts.
+ *
  * <p>5xx answers, timeouts and connection errors count as failures for the upstream's breaker. When every upstream's
  * breaker is open the call gets 503 upstream-unavailable with Retry-After at once, without touching any upstream.
  *
@@ -43,15 +56,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SyncProxy implements AutoCloseable {
     private final Map<String, List<Upstream>> upstreams = new HashMap<>();
     private final Map<String, AtomicInteger> next = new HashMap<>();
+    private final ResponseCache cache;
     private final List<ProxyInterceptor> interceptors;
     private final CircuitBreakerRegistry breakers;
 
+    /**
+     * @param cache answers GET/HEAD on routes with {@code cache.enabled}
+     * @param interceptors run in order before each call (and before the cache); their {@code onUpstreamResponse}
+     *     sees the responses of uncached routes only (a cached route's answer may not come from the upstream)
+     */
     public SyncProxy(
             Vertx vertx,
             List<RouteConfig> routes,
+            ResponseCache cache,
             List<ProxyInterceptor> interceptors,
             CircuitBreakerRegistry breakers,
             BulkheadRegistry bulkheads) {
+        this.cache = cache;
         this.interceptors = List.copyOf(interceptors);
         this.breakers = breakers;
         for (RouteConfig route : routes) {
@@ -84,31 +105,105 @@ public final class SyncProxy implements AutoCloseable {
     }
 
     private void call(RoutingContext ctx, RouteConfig route) {
+        HttpMethod method = ctx.request().method();
+        if (route.cache().enabled() && (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))) {
+            cached(ctx, route);
+        } else {
+            fetch(ctx, route, Revalidation.passThrough())
+                    .onSuccess(answer -> relay(ctx, route, answer))
+                    .onFailure(ctx::fail);
+        }
+    }
+
+    /**
+     * Through the response cache: it answers from what it stores, or calls {@link #fetch} (at most once, with the
+     * conditional headers it wants) and stores the answer if it may. The cache reads the request headers as they
+     * would be forwarded (without the gateway's own API key), for Vary, Authorization and the client's Cache-Control.
+     */
+    private void cached(RoutingContext ctx, RouteConfig route) {
+        HttpServerRequest in = ctx.request();
+        MultiMap forwarded = MultiMap.caseInsensitiveMultiMap();
+        for (HeaderField h : HeaderRules.requestFields(in.headers(), route)) {
+            if (!HeaderRules.isForwarding(h.name())) {
+                forwarded.add(h.name(), h.value());
+            }
+        }
+        CacheRequest request = new CacheRequest(
+                route.name(), in.method(), in.uri(), forwarded, route.cache().ttl());
+        cache.serve(
+                        request,
+                        revalidation -> fetch(ctx, route, revalidation)
+                                .map(answer -> new UpstreamResponse(answer.statusCode(), answer.headers(), answer)))
+                .onSuccess(answer -> respond(ctx, answer))
+                .onFailure(ctx::fail);
+    }
+
+    private static void respond(RoutingContext ctx, CachedResponse answer) {
+        HttpServerResponse out = ctx.response().setStatusCode(answer.status());
+        for (HeaderField h : HeaderRules.responseFields(answer.headers())) {
+            out.headers().add(h.name(), h.value());
+        }
+        String length = answer.headers().get("Content-Length");
+        if (length != null) {
+            out.putHeader("Content-Length", length);
+        }
+        if (!answer.streamed()) {
+            out.end(answer.body());
+            return;
+        }
+        // Passed through uncached: what the cache already read, then the rest as it arrives.
+        if (answer.body().length() > 0) {
+            out.write(answer.body());
+        }
+        answer.rest().pipeTo(out).onFailure(failure -> {
+            out.reset();
+            if (answer.rest() instanceof HttpClientResponse upstream) {
+                upstream.request().reset();
+            }
+        });
+    }
+
+    /**
+     * Calls an upstream of the route with the client's request (headers adjusted by {@code revalidation}): round
+     * robin, failing over while no connection can be had. Completes when the response head arrived, with its body
+     * unread, on the request's context; fails with the problem to answer (502, 503, 504). The breaker judges the
+     * call by the head; the bulkhead place is held until the client's exchange is over.
+     */
+    private Future<HttpClientResponse> fetch(RoutingContext ctx, RouteConfig route, Revalidation revalidation) {
         List<Upstream> group = upstreams.get(route.name());
         int start = Math.floorMod(next.get(route.name()).getAndIncrement(), group.size());
         List<Upstream> order = new ArrayList<>(group.size());
         for (int i = 0; i < group.size(); i++) {
             order.add(group.get((start + i) % group.size()));
         }
-        attempt(ctx, route, order, 0, new ArrayList<>());
+        Promise<HttpClientResponse> answered = Promise.promise();
+        attempt(ctx, route, revalidation, order, 0, new ArrayList<>(), answered);
+        return answered.future();
     }
 
     /** Tries {@code order[index]}, and the following upstreams while no connection could be had. */
-    private void attempt(RoutingContext ctx, RouteConfig route, List<Upstream> order, int index, List<String> why) {
+    private void attempt(
+            RoutingContext ctx,
+            RouteConfig route,
+            Revalidation revalidation,
+            List<Upstream> order,
+            int index,
+            List<String> why,
+            Promise<HttpClientResponse> answered) {
         if (index == order.size()) {
-            ctx.fail(exhausted(route, order, why));
+            answered.fail(exhausted(route, order, why));
             return;
         }
         Upstream upstream = order.get(index);
         if (!upstream.breaker.tryAcquirePermission()) {
             why.add(upstream + ": circuit breaker open");
-            attempt(ctx, route, order, index + 1, why);
+            attempt(ctx, route, revalidation, order, index + 1, why, answered);
             return;
         }
         if (!upstream.bulkhead.tryAcquirePermission()) {
             upstream.breaker.releasePermission();
             why.add(upstream + ": " + route.bulkhead() + " calls in flight (routes." + route.name() + ".bulkhead)");
-            attempt(ctx, route, order, index + 1, why);
+            attempt(ctx, route, revalidation, order, index + 1, why, answered);
             return;
         }
         Call call = new Call(upstream);
@@ -124,20 +219,22 @@ public final class SyncProxy implements AutoCloseable {
             if (connected.failed()) {
                 call.failed(connected.cause());
                 why.add(upstream + ": " + describe(connected.cause()));
-                attempt(ctx, route, order, index + 1, why);
+                attempt(ctx, route, revalidation, order, index + 1, why, answered);
             } else {
-                exchange(ctx, route, call, connected.result());
+                exchange(ctx, route, revalidation, call, connected.result()).onComplete(answered);
             }
         });
     }
 
-    private void exchange(RoutingContext ctx, RouteConfig route, Call call, HttpClientRequest out) {
+    private Future<HttpClientResponse> exchange(
+            RoutingContext ctx, RouteConfig route, Revalidation revalidation, Call call, HttpClientRequest out) {
         HttpServerRequest in = ctx.request();
         for (HeaderField h : HeaderRules.requestFields(in.headers(), route)) {
             if (!HeaderRules.isForwarding(h.name())) {
                 out.headers().add(h.name(), h.value());
             }
         }
+        revalidation.applyTo(out.headers());
         String scheme = in.scheme() == null ? "http" : in.scheme();
         String host = in.authority() == null ? null : in.authority().toString();
         String client =
@@ -154,11 +251,11 @@ public final class SyncProxy implements AutoCloseable {
                 || (in.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !in.isEnded());
         long timeout = route.timeout().toMillis();
         Future<HttpClientResponse> response = hasBody ? out.send(in) : out.send();
-        response.timeout(timeout, TimeUnit.MILLISECONDS).onComplete(answered -> {
+        return response.timeout(timeout, TimeUnit.MILLISECONDS).transform(answered -> {
             if (answered.failed()) {
                 out.reset(0, answered.cause());
                 call.failed(answered.cause());
-                ctx.fail(
+                return Future.failedFuture(
                         answered.cause() instanceof TimeoutException
                                 ? ApiException.of(
                                         ErrorCode.UPSTREAM_TIMEOUT,
@@ -168,18 +265,20 @@ public final class SyncProxy implements AutoCloseable {
                                 : ApiException.of(
                                         ErrorCode.BAD_GATEWAY,
                                         "upstream " + call.upstream + " failed: " + describe(answered.cause())));
-                return;
             }
-            relay(ctx, route, call, answered.result());
+            HttpClientResponse answer = answered.result();
+            if (answer.statusCode() >= 500) {
+                call.answeredWithError(new IllegalStateException("status " + answer.statusCode()));
+            } else {
+                call.answered();
+            }
+            // The call holds its bulkhead place until the body has streamed, not only until the headers came.
+            ctx.addEndHandler(ended -> call.release());
+            return Future.succeededFuture(answer);
         });
     }
 
-    private void relay(RoutingContext ctx, RouteConfig route, Call call, HttpClientResponse answer) {
-        if (answer.statusCode() >= 500) {
-            call.answeredWithError(new IllegalStateException("status " + answer.statusCode()));
-        } else {
-            call.answered();
-        }
+    private void relay(RoutingContext ctx, RouteConfig route, HttpClientResponse answer) {
         HttpServerResponse out = ctx.response();
         out.setStatusCode(answer.statusCode());
         if (answer.statusMessage() != null) {
@@ -197,8 +296,6 @@ public final class SyncProxy implements AutoCloseable {
             body = interceptor.onUpstreamResponse(ctx, route, answer, body);
         }
         answer.exceptionHandler(failure -> out.reset());
-        // The call holds its bulkhead place until the body has streamed, not only until the headers came.
-        ctx.addEndHandler(ended -> call.release());
         out.send(body).onFailure(failure -> {
             // The client went away or the upstream broke off: drop both sides rather than leave either hanging.
             out.reset();

@@ -36,6 +36,8 @@ import java.util.TreeSet;
  *     negotiate HTTP/2 by ALPN regardless
  * @param breaker the circuit breaker settings, per upstream
  * @param bulkhead sync: calls in flight per upstream before further calls fail over or get 503
+ * @param rateLimit the {@code rateLimits} policies every call is checked against first, in order; empty: none
+ * @param cache sync: whether GET/HEAD answers go through the response cache, and the TTL of those without their own
  */
 public record RouteConfig(
         String name,
@@ -54,7 +56,9 @@ public record RouteConfig(
         int poolSize,
         boolean http2,
         Breaker breaker,
-        int bulkhead) {
+        int bulkhead,
+        List<String> rateLimit,
+        Cache cache) {
 
     static final String GROUP = "Routes";
     private static final String P = "routes." + ConfigKey.NAME_PLACEHOLDER + ".";
@@ -139,6 +143,21 @@ public record RouteConfig(
             .doc("Circuit breaker: trial calls in half-open state; it closes if their failure rate is below the"
                     + " threshold, else opens again.")
             .integer(3, 1, 1000);
+    public static final ConfigKey<List<String>> RATE_LIMIT = ConfigKey.in(GROUP, P + "rateLimit")
+            .doc("Names of rateLimits policies every call of the route is checked against first, before the cache,"
+                    + " the upstream or the job queue; a call refused by any gets 429 quota-exceeded with"
+                    + " Retry-After, and every answer carries RateLimit-Policy and RateLimit. Empty: not limited.")
+            .list(List.of());
+    public static final ConfigKey<Boolean> CACHE_ENABLED = ConfigKey.in(GROUP, P + "cache.enabled")
+            .doc("Sync routes: GET and HEAD answers go through the shared response cache (gateway.cache.*), which"
+                    + " follows the upstream's Cache-Control (max-age, s-maxage, no-store, private, Vary) and"
+                    + " revalidates with ETag / Last-Modified; answers carry X-Cache: HIT, MISS or STALE.")
+            .bool(false);
+    public static final ConfigKey<Duration> CACHE_TTL = ConfigKey.in(GROUP, P + "cache.ttl")
+            .doc("Sync routes with cache.enabled: how long an answer whose Cache-Control gives no max-age or"
+                    + " s-maxage stays fresh (no-store, private and no-cache are still obeyed). 0: only answers that"
+                    + " state their freshness are cached.")
+            .duration(Duration.ZERO, Duration.ZERO, Duration.ofDays(365));
 
     private static final Set<String> KNOWN_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
@@ -152,6 +171,22 @@ public record RouteConfig(
         stripHeaders = Set.copyOf(stripHeaders);
         retryOn = List.copyOf(retryOn);
         Objects.requireNonNull(breaker, "breaker");
+        rateLimit = List.copyOf(rateLimit);
+        Objects.requireNonNull(cache, "cache");
+    }
+
+    /**
+     * A route's use of the response cache.
+     *
+     * @param enabled whether GET/HEAD answers go through the cache
+     * @param ttl the freshness of answers without their own; {@link Duration#ZERO}: only those with one are stored
+     */
+    public record Cache(boolean enabled, Duration ttl) {
+        public static final Cache OFF = new Cache(false, Duration.ZERO);
+
+        public Cache {
+            Objects.requireNonNull(ttl, "ttl");
+        }
     }
 
     /**
@@ -186,7 +221,10 @@ public record RouteConfig(
                 BREAKER_MINIMUM_CALLS,
                 BREAKER_FAILURE_RATE,
                 BREAKER_OPEN_FOR,
-                BREAKER_HALF_OPEN_CALLS);
+                BREAKER_HALF_OPEN_CALLS,
+                RATE_LIMIT,
+                CACHE_ENABLED,
+                CACHE_TTL);
     }
 
     /** Whether the route takes {@code method}. */
@@ -199,8 +237,9 @@ public record RouteConfig(
      * returned when the route is unusable.
      *
      * @param queues the queues that exist, for {@code routes.<name>.queue}
+     * @param policies the rate-limit policies declared under {@code rateLimits}, for {@code routes.<name>.rateLimit}
      */
-    static RouteConfig read(Settings settings, String name, Set<String> queues) {
+    static RouteConfig read(Settings settings, String name, Set<String> queues, Set<String> policies) {
         int violations = settings.violationCount();
         PathPattern path = pathOf(settings, name);
         List<URI> upstreams = upstreamsOf(settings, name);
@@ -247,7 +286,9 @@ public record RouteConfig(
                 settings.get(POOL_SIZE.forName(name)),
                 settings.get(HTTP2.forName(name)),
                 breaker,
-                settings.get(BULKHEAD.forName(name)));
+                settings.get(BULKHEAD.forName(name)),
+                rateLimitOf(settings, name, policies),
+                cacheOf(settings, name, mode));
         return settings.violationCount() == violations ? route : null;
     }
 
@@ -292,6 +333,36 @@ public record RouteConfig(
             }
         }
         return upstreams;
+    }
+
+    private static List<String> rateLimitOf(Settings settings, String name, Set<String> policies) {
+        ConfigKey<List<String>> key = RATE_LIMIT.forName(name);
+        List<String> names = settings.get(key);
+        for (String policy : names) {
+            if (!policies.contains(policy)) {
+                settings.reject(key.name() + " names policy '" + policy + "', but rateLimits has no such policy;"
+                        + " declare rateLimits." + policy + ".limit and .window, or use one of "
+                        + new TreeSet<>(policies));
+            }
+        }
+        return names;
+    }
+
+    private static Cache cacheOf(Settings settings, String name, RouteMode mode) {
+        ConfigKey<Boolean> enabledKey = CACHE_ENABLED.forName(name);
+        ConfigKey<Duration> ttlKey = CACHE_TTL.forName(name);
+        boolean enabled = settings.get(enabledKey);
+        Duration ttl = settings.get(ttlKey);
+        if (enabled && mode == RouteMode.ASYNC) {
+            settings.reject(enabledKey.name() + ": only sync routes are cached (an async route answers 202 with a"
+                    + " job); set it to false or use mode sync");
+        }
+        if (!enabled && !ttl.isZero()) {
+            // A TTL that silently does nothing would look like a cache that does not work.
+            settings.reject(ttlKey.name() + " is set but " + enabledKey.name() + " is false; set " + enabledKey.name()
+                    + ": true to cache the route");
+        }
+        return enabled ? new Cache(true, ttl) : Cache.OFF;
     }
 
     private static Set<String> methodsOf(Settings settings, String name) {

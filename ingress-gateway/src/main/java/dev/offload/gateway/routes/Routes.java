@@ -35,15 +35,16 @@ public record Routes(List<RouteConfig> all) {
      * settings}, each naming its key.
      *
      * @param queues the queues that exist
+     * @param policies the rate-limit policies declared under {@code rateLimits}
      */
-    public static Routes from(Settings settings, Set<String> queues) {
+    public static Routes from(Settings settings, Set<String> queues, Set<String> policies) {
         List<RouteConfig> routes = new ArrayList<>();
         for (String name : settings.namesUnder("routes")) {
             if (!name.matches("[A-Za-z0-9_-]+")) {
                 settings.reject("routes." + name + ": a route name may contain only letters, digits, '-' and '_'");
                 continue;
             }
-            RouteConfig route = RouteConfig.read(settings, name, queues);
+            RouteConfig route = RouteConfig.read(settings, name, queues, policies);
             if (route != null) {
                 routes.add(route);
             }

@@ -17,7 +17,7 @@ class HeaderRulesTest {
                 "routes.r.upstreams", "http://u",
                 "routes.r.auth", Boolean.toString(auth),
                 "routes.r.stripHeaders", "X-Internal"));
-        return Routes.from(settings, Set.of("default")).all().get(0);
+        return Routes.from(settings, Set.of("default"), Set.of()).all().get(0);
     }
 
     private static List<String> names(List<HeaderField> fields) {

@@ -15,7 +15,7 @@ class RoutesTest {
 
     private static Routes read(Map<String, String> values) {
         Settings settings = Settings.of(values);
-        Routes routes = Routes.from(settings, QUEUES);
+        Routes routes = Routes.from(settings, QUEUES, Set.of());
         settings.validate(Routes.keys());
         return routes;
     }
@@ -101,5 +101,41 @@ class RoutesTest {
         assertThat(routes.match("DELETE", "/api/users/7").route().name()).isEqualTo("catchAll");
         assertThat(routes.match("GET", "/api").route().name()).isEqualTo("catchAll");
         assertThat(routes.match("GET", "/other").pathMatched()).isFalse();
+    }
+
+    @Test
+    void rateLimitAndCacheAreReadWhenValid() {
+        Map<String, String> values = route("reports", "/api/reports/**", "http://reports:8080");
+        values.put("routes.reports.rateLimit", "per-ip,per-key");
+        values.put("routes.reports.cache.enabled", "true");
+        values.put("routes.reports.cache.ttl", "30s");
+        Settings settings = Settings.of(values);
+
+        RouteConfig route =
+                Routes.from(settings, QUEUES, Set.of("per-ip", "per-key")).all().get(0);
+        settings.validate(Routes.keys());
+
+        assertThat(route.rateLimit()).containsExactly("per-ip", "per-key");
+        assertThat(route.cache()).isEqualTo(new RouteConfig.Cache(true, java.time.Duration.ofSeconds(30)));
+        assertThat(read(route("plain", "/plain", "http://plain")).all().get(0).cache())
+                .isEqualTo(RouteConfig.Cache.OFF);
+    }
+
+    @Test
+    void undeclaredRateLimitPolicyAndMisusedCacheKeysAreNamed() {
+        Map<String, String> values = route("reports", "/api/reports/**", "http://reports:8080");
+        values.put("routes.reports.rateLimit", "nope");
+        values.put("routes.reports.cache.ttl", "30s");
+        values.putAll(route("jobs", "/api/jobs/**", "http://jobs:8080"));
+        values.put("routes.jobs.mode", "async");
+        values.put("routes.jobs.cache.enabled", "true");
+
+        assertThatThrownBy(() -> read(values))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).violations())
+                        .anyMatch(v -> v.startsWith("routes.reports.rateLimit") && v.contains("'nope'"))
+                        .anyMatch(v ->
+                                v.startsWith("routes.reports.cache.ttl") && v.contains("routes.reports.cache.enabled"))
+                        .anyMatch(v -> v.startsWith("routes.jobs.cache.enabled") && v.contains("sync")));
     }
 }
