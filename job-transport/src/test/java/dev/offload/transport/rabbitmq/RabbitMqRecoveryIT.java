@@ -13,8 +13,6 @@ import dev.offload.transport.JobTransport;
 import dev.offload.transport.RabbitMqTransportConfig;
 import dev.offload.transport.Transports;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +34,6 @@ import org.junit.jupiter.api.Test;
  * the broker of the tests.
  */
 class RabbitMqRecoveryIT {
-    private static final Path RABBITMQCTL = Path.of("/usr/sbin/rabbitmqctl");
     private static final int JOBS = 400;
 
     private final String vhost = "offload-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -49,11 +46,8 @@ class RabbitMqRecoveryIT {
         // Dropping connections needs control of the broker: possible for the local one only. A broker given by
         // OFFLOAD_TEST_RABBITMQ_URI elsewhere is reported as skipped, never passed.
         assumeTrue(
-                RabbitMqFixture.uri().contains("@127.0.0.1:"),
+                RabbitMqFixture.isLocal(),
                 "the connection-drop test needs the local broker; " + RabbitMqFixture.ENV + " points elsewhere");
-        assertThat(Files.isExecutable(RABBITMQCTL))
-                .as(RABBITMQCTL + " is missing: install RabbitMQ's tools (apt-get install rabbitmq-server)")
-                .isTrue();
         assertThat(rabbitmqctl("add_vhost", vhost))
                 .as("rabbitmqctl add_vhost failed: run the tests as a user allowed to manage the local broker")
                 .isZero();
@@ -142,11 +136,6 @@ class RabbitMqRecoveryIT {
     }
 
     private static int rabbitmqctl(String... arguments) throws Exception {
-        List<String> command = new java.util.ArrayList<>();
-        command.add(RABBITMQCTL.toString());
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        return process.waitFor(60, TimeUnit.SECONDS) ? process.exitValue() : -1;
+        return RabbitMqFixture.rabbitmqctl(arguments);
     }
 }
