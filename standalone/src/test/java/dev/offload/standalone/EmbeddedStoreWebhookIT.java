@@ -1,17 +1,5 @@
 package dev.offload.standalone;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import dev.offload.config.Settings;
-import dev.offload.standalone.WebhookReceiver.Received;
-import dev.offload.testing.KafkaFixture;
-import dev.offload.testing.RedisFixture;
-import java.nio.file.Files;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,53 +11,6 @@ class EmbeddedStoreWebhookIT {
 
     @Test
     void aStandaloneNodeDeliversSignedWebhooksAndCallbacks() throws Exception {
-        String run = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> values = new HashMap<>();
-        values.put("store.type", "embedded");
-        values.put("store.redis.uri", RedisFixture.uri());
-        values.put("store.redis.keyPrefix", run);
-        values.put("transport.kafka.bootstrapServers", KafkaFixture.bootstrapServers());
-        values.put("transport.kafka.topicPrefix", run + ".jobs.");
-        values.put("transport.kafka.groupId", run);
-        values.put("gateway.host", "127.0.0.1");
-        values.put("gateway.port", "0");
-        values.put("management.host", "127.0.0.1");
-        values.put("management.port", "0");
-        values.put("gateway.apiKeys", KEY + "=node-tenant");
-        values.put("worker.shutdownGrace", "5s");
-        values.put("webhooks.allowHttp", "true");
-        values.put("webhooks.allowedNetworks", "127.0.0.1/32");
-        try (WebhookReceiver receiver = new WebhookReceiver();
-                OffloadNode node = OffloadNode.start(
-                        Settings.of(values),
-                        new OffloadNode.Roles(true, true),
-                        Files.createTempDirectory("offload-node-webhooks"))) {
-            ApiClient api = new ApiClient("http://127.0.0.1:" + node.apiPort(), KEY);
-            ApiClient.Response created = api.send(
-                    "POST",
-                    "/v1/webhooks",
-                    "{\"url\":\"" + receiver.url("/node") + "\",\"events\":[\"job.succeeded\"]}",
-                    "application/json");
-            assertThat(created.status()).isEqualTo(201);
-
-            String id = api.submit("{\"type\":\"demo.echo\",\"payload\":1}").id();
-
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> !receiver.received().isEmpty());
-            Received delivery = receiver.received().get(0);
-            assertThat(delivery.json().path("data").path("id").asText()).isEqualTo(id);
-            new com.standardwebhooks.Webhook(created.json().path("secret").asText())
-                    .verify(delivery.body(), delivery.headersForVerification());
-            ApiClient management = new ApiClient("http://127.0.0.1:" + node.managementPort(), null);
-            await().atMost(Duration.ofSeconds(30))
-                    .untilAsserted(() -> assertThat(
-                                    new String(management.get("/metrics").bytes()))
-                            .contains(
-                                    "offload_webhook_deliveries_total{outcome=\"delivered\"}",
-                                    "offload_webhook_delivery_latency_seconds_bucket",
-                                    "offload_webhook_deliveries_pending"));
-        } finally {
-            RedisFixture.deleteKeys(run);
-        }
+        WebhookNodeScenario.deliversSignedWebhooksAndExportsMetrics("embedded", KEY);
     }
 }

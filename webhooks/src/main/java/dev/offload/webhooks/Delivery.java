@@ -86,6 +86,16 @@ public record Delivery(
     public Delivery after(DeliveryAttempt attempt, String nextStatus, Instant nextAt) {
         List<DeliveryAttempt> all = new ArrayList<>(attempts);
         all.add(attempt);
+        return withProgress(nextStatus, all, nextAt);
+    }
+
+    /** The same delivery, pending again at {@code dueAt} (a manual retry). */
+    public Delivery retryAt(Instant dueAt) {
+        return withProgress(PENDING, attempts, dueAt);
+    }
+
+    /** The same event to the same receiver with another status, attempts and due time: only those ever change. */
+    private Delivery withProgress(String nextStatus, List<DeliveryAttempt> nextAttempts, Instant nextAt) {
         return new Delivery(
                 id,
                 messageId,
@@ -98,26 +108,8 @@ public record Delivery(
                 traceparent,
                 createdAt,
                 nextStatus,
-                all,
+                nextAttempts,
                 nextAt);
-    }
-
-    /** The same delivery, pending again at {@code dueAt} (a manual retry). */
-    public Delivery retryAt(Instant dueAt) {
-        return new Delivery(
-                id,
-                messageId,
-                tenant,
-                endpointId,
-                url,
-                jobId,
-                type,
-                body,
-                traceparent,
-                createdAt,
-                PENDING,
-                attempts,
-                dueAt);
     }
 
     @JsonIgnore

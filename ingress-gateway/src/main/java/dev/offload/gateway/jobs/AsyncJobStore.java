@@ -1,6 +1,7 @@
 package dev.offload.gateway.jobs;
 
 import dev.offload.gateway.http.ApiException;
+import dev.offload.gateway.http.StoreFailures;
 import dev.offload.model.Job;
 import dev.offload.store.CreateResult;
 import dev.offload.store.JobStore;
@@ -30,7 +31,6 @@ import java.util.function.Function;
  * for {@code OPEN_FOR} without waiting on a dead store, then a few trial calls decide whether it is back. Thread-safe.
  */
 final class AsyncJobStore implements AutoCloseable {
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
     private static final Duration OVERLOADED_RETRY_AFTER = Duration.ofSeconds(1);
     // A Redis pipeline of 128 create scripts is well under a millisecond of Redis time; four flushes in flight per
     // kind of write keep the store busy while results travel back, with eight connections at most.
@@ -116,14 +116,14 @@ final class AsyncJobStore implements AutoCloseable {
                         breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, done.cause());
                     }
                 })
-                .recover(AsyncJobStore::translate);
+                .recover(StoreFailures::translate);
     }
 
     private <T> Future<T> breakerOpen() {
         return Future.failedFuture(ApiException.unavailable(
                 "the result store failed repeatedly and is given " + OPEN_FOR.toSeconds()
                         + " s to recover before it is tried again; retry later",
-                RETRY_AFTER));
+                StoreFailures.RETRY_AFTER));
     }
 
     private <T> Future<T> overloaded() {
@@ -157,23 +157,12 @@ final class AsyncJobStore implements AutoCloseable {
                     }
                 },
                 virtualThreads);
-        return Future.fromCompletionStage(result, vertx.getOrCreateContext()).recover(AsyncJobStore::translate);
+        return Future.fromCompletionStage(result, vertx.getOrCreateContext()).recover(StoreFailures::translate);
     }
 
     /** Store calls in flight now, for the metrics gauge. */
     int inFlight() {
         return maxCalls - permits.availablePermits();
-    }
-
-    private static <T> Future<T> translate(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause()
-                : failure;
-        if (cause instanceof StoreUnavailableException) {
-            return Future.failedFuture(
-                    ApiException.unavailable("the result store is unavailable; retry later", RETRY_AFTER));
-        }
-        return Future.failedFuture(cause);
     }
 
     @Override

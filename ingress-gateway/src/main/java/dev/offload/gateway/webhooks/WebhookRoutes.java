@@ -5,6 +5,7 @@ import dev.offload.gateway.auth.ApiKeyAuthenticator;
 import dev.offload.gateway.http.ApiException;
 import dev.offload.gateway.http.ApiException.FieldError;
 import dev.offload.gateway.http.ErrorCode;
+import dev.offload.gateway.http.StoreFailures;
 import dev.offload.gateway.webhooks.WebhookViews.Items;
 import dev.offload.gateway.webhooks.WebhookViews.SecretView;
 import dev.offload.model.JobId;
@@ -13,7 +14,6 @@ import dev.offload.schema.JsonSchemas;
 import dev.offload.schema.SchemaValidator;
 import dev.offload.schema.SchemaViolation;
 import dev.offload.store.JobStore;
-import dev.offload.store.StoreUnavailableException;
 import dev.offload.webhooks.Delivery;
 import dev.offload.webhooks.EndpointHealth;
 import dev.offload.webhooks.EventTypes;
@@ -35,7 +35,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -43,7 +42,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -56,7 +54,6 @@ import java.util.function.Supplier;
  */
 public final class WebhookRoutes implements AutoCloseable {
     public static final String PATH = "/v1/webhooks";
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
     private static final int LOG_LIMIT = 100;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final SchemaValidator CREATE =
@@ -374,15 +371,7 @@ public final class WebhookRoutes implements AutoCloseable {
     /** Runs blocking work on a virtual thread; completes on the caller's context; store outages become 503. */
     private <T> Future<T> blocking(Supplier<T> work) {
         CompletableFuture<T> result = CompletableFuture.supplyAsync(work, virtualThreads);
-        return Future.fromCompletionStage(result, vertx.getOrCreateContext()).recover(failure -> {
-            Throwable cause =
-                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            if (cause instanceof StoreUnavailableException) {
-                return Future.failedFuture(
-                        ApiException.unavailable("the result store is unavailable; retry later", RETRY_AFTER));
-            }
-            return Future.failedFuture(cause);
-        });
+        return Future.fromCompletionStage(result, vertx.getOrCreateContext()).recover(StoreFailures::translate);
     }
 
     @Override
