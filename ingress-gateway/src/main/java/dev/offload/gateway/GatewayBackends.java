@@ -66,9 +66,4 @@ public record GatewayBackends(
             throw new IllegalArgumentException("a webhook store needs its webhook configuration, and only it does");
         }
     }
-
-    /** A probe for deployments that measure no backlog: shedding on backlog then never starts. */
-    public static Supplier<Future<Long>> noBacklogProbe() {
-        return () -> Future.failedFuture(new UnsupportedOperationException("no broker backlog probe"));
-    }
 }

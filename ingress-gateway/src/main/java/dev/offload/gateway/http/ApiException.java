@@ -46,11 +46,6 @@ public final class ApiException extends RuntimeException {
         return new ApiException(code, getMessage(), errors, after, extensions);
     }
 
-    /** A problem of {@code code} that tells the client when to try again ({@code Retry-After}). */
-    public static ApiException retryLater(ErrorCode code, String detail, Duration retryAfter) {
-        return new ApiException(code, detail, List.of(), retryAfter, Map.of());
-    }
-
     /** The same problem with an extension member (e.g. the job document of a failed job). */
     public ApiException with(String member, Object value) {
         Map<String, Object> ext = new java.util.LinkedHashMap<>(extensions);

@@ -20,9 +20,9 @@ import java.util.function.Function;
  * one at once, so a lone request pays no delay; under load, items arriving while the flushes are busy queue up and
  * leave together with the next one. The batch sizes follow the load by themselves.
  *
- * <p>Flushes run on {@code executor} (virtual threads: the store client blocks). The waiting requests are completed
- * with one task per Vert.x context per batch, not one per item, so an event loop is woken once for all of its
- * requests in a batch. The queue is bounded by the caller's permits ({@link AsyncJobStore}), not here.
+ * <p>Flushes run on {@code executor} (virtual threads: the store client blocks). Each waiting request is completed on
+ * its own Vert.x context (every HTTP request has one), one task per context per batch; an event loop that is already
+ * awake takes the later tasks of a batch without another wake-up. The queue is bounded by the caller's permits ({@link AsyncJobStore}), not here.
  *
  * <p>If a batch fails as a whole for any reason but an unreachable store, each item is retried on its own so that one
  * bad item cannot fail its neighbours. Thread-safe.

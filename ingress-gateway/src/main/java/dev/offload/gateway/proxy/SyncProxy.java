@@ -309,8 +309,8 @@ public final class SyncProxy implements AutoCloseable {
                         || u.breaker.getState() == CircuitBreaker.State.FORCED_OPEN);
         String detail = "no upstream of route '" + route.name() + "' could take the call: " + String.join("; ", why);
         if (allOpen || why.stream().allMatch(w -> w.endsWith("open") || w.contains(".bulkhead)"))) {
-            return ApiException.retryLater(
-                    ErrorCode.UPSTREAM_UNAVAILABLE, detail, route.breaker().openFor());
+            return ApiException.of(ErrorCode.UPSTREAM_UNAVAILABLE, detail)
+                    .withRetryAfter(route.breaker().openFor());
         }
         return ApiException.of(ErrorCode.BAD_GATEWAY, detail);
     }
