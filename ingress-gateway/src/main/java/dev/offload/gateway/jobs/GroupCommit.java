@@ -6,9 +6,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,8 +19,8 @@ import java.util.function.Function;
  * leave together with the next one. The batch sizes follow the load by themselves.
  *
  * <p>Flushes run on {@code executor} (virtual threads: the store client blocks). Each waiting request is completed on
- * its own Vert.x context (every HTTP request has one), one task per context per batch; an event loop that is already
- * awake takes the later tasks of a batch without another wake-up. The queue is bounded by the caller's permits ({@link AsyncJobStore}), not here.
+ * its own Vert.x context (every HTTP request has one); an event loop that is already awake takes the later tasks of
+ * a batch without another wake-up. The queue is bounded by the caller's permits ({@link AsyncJobStore}), not here.
  *
  * <p>If a batch fails as a whole for any reason but an unreachable store, each item is retried on its own so that one
  * bad item cannot fail its neighbours. Thread-safe.
@@ -111,13 +109,11 @@ final class GroupCommit<I, O> {
     }
 
     private void complete(List<Pending<I, O>> batch, List<BatchResult<O>> results) {
-        Map<Context, List<Runnable>> byContext = new IdentityHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             Pending<I, O> p = batch.get(i);
             BatchResult<O> result = results.get(i);
-            byContext.computeIfAbsent(p.context(), c -> new ArrayList<>()).add(() -> settle(p.promise(), result));
+            p.context().runOnContext(v -> settle(p.promise(), result));
         }
-        byContext.forEach((context, completions) -> context.runOnContext(v -> completions.forEach(Runnable::run)));
     }
 
     private static <O> void settle(Promise<O> promise, BatchResult<O> result) {
