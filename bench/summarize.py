@@ -117,6 +117,17 @@ for c in capacity_rows:
 if heap:
     md += ["", f'Gateway heap (run with -Xmx{heap["capMiB"]}m, sampled each second by jstat): at most '
                f'{heap["maxUsedMiB"]} MiB in use over {heap["samples"]} samples.']
+phase_rows = [(name, r) for name, r in sorted(steps.items(), key=lambda kv: (order(kv[0].split("@")[0]),
+                                                                          float(kv[0].split("@")[1])))
+              if r.get("phasesMs")]
+if phase_rows:
+    md += ["", "## Where end-to-end latency goes (p50 / p99 ms per phase, each step)", "",
+           "| step | accept (submit → 202) | queued (created → started) | run (started → finished) | "
+           "notify (finished → seen) |", "|---|---|---|---|---|"]
+    for name, r in phase_rows:
+        cells = [f'{r["phasesMs"][k]["p50"]:.1f} / {r["phasesMs"][k]["p99"]:.1f}' if k in r["phasesMs"] else "–"
+                 for k in ("accept", "queued", "run", "notify")]
+        md.append(f'| {name} | ' + " | ".join(cells) + " |")
 md += ["", "## Single-rate scenarios", "",
        "| scenario | offered/s | throughput | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | peak in flight | errors | jobs succeeded | exit |",
        "|---|---|---|---|---|---|---|---|---|---|---|---|"]

@@ -236,11 +236,18 @@ public final class BenchCli {
                         "%s: %s, %.0f/s, %d operations, at most %d in flight%n",
                         runName, http.address(), plan.rate(), plan.total(), plan.maxOutstanding());
                 Instant started = Instant.now();
+                scenario.begin(plan);
                 RunResult result = new OpenLoopGenerator(vertx, plan, scenario.operation(), System.err).run();
                 Map<String, Object> runConfig = new java.util.LinkedHashMap<>(config);
                 runConfig.put("rate", plan.rate());
-                RunReport report =
-                        RunReport.of(runName, started.toString(), runConfig, result, null, ProcessUsage.current());
+                RunReport report = RunReport.of(
+                        runName,
+                        started.toString(),
+                        runConfig,
+                        result,
+                        scenario.phasesMs(),
+                        null,
+                        ProcessUsage.current());
                 return new Measured(report, started);
             };
             ReportWriter writer = new ReportWriter(load.results);

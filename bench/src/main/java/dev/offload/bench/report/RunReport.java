@@ -16,6 +16,8 @@ import org.HdrHistogram.Histogram;
  * @param config the options of the run, by name
  * @param totals counts and rates over the measured part (after the warm-up)
  * @param latencyMs percentiles of the successful operations' latencies over the measured part
+ * @param phasesMs the same percentiles of each phase of an operation, for scenarios that break it down (e2e: accept,
+ *     queued, run, notify); empty otherwise
  * @param errors error counts by kind ("status 503", "over-bound", …)
  * @param verification whether every submitted job succeeded; null for runs that submit no jobs
  * @param generator CPU time and memory of the load generator's own process
@@ -27,6 +29,7 @@ public record RunReport(
         Map<String, Object> config,
         Totals totals,
         Map<String, Double> latencyMs,
+        Map<String, Map<String, Double>> phasesMs,
         Map<String, Long> errors,
         Verification verification,
         ProcessUsage generator,
@@ -65,7 +68,8 @@ public record RunReport(
 
     /** This report with the jobs' verification (null for runs that submit no jobs). */
     public RunReport withVerification(Verification verification) {
-        return new RunReport(scenario, startedAt, config, totals, latencyMs, errors, verification, generator, series);
+        return new RunReport(
+                scenario, startedAt, config, totals, latencyMs, phasesMs, errors, verification, generator, series);
     }
 
     /** Builds the report of a finished run. */
@@ -74,6 +78,7 @@ public record RunReport(
             String startedAt,
             Map<String, Object> config,
             RunResult result,
+            Map<String, Map<String, Double>> phasesMs,
             Verification verification,
             ProcessUsage generator) {
         Totals totals = new Totals(
@@ -91,6 +96,7 @@ public record RunReport(
                 config,
                 totals,
                 percentiles(result.measured()),
+                phasesMs,
                 result.errors(),
                 verification,
                 generator,

@@ -23,6 +23,11 @@ public final class SummaryTable {
         for (Map.Entry<String, Double> p : report.latencyMs().entrySet()) {
             row(out, "latency " + p.getKey(), String.format(Locale.ROOT, "%.3f ms", p.getValue()));
         }
+        report.phasesMs()
+                .forEach((phase, p) -> row(
+                        out,
+                        "phase " + phase,
+                        String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms", p.get("p50"), p.get("p99"))));
         report.errors().forEach((kind, count) -> row(out, "error " + kind, Long.toString(count)));
         RunReport.Verification v = report.verification();
         if (v != null) {

@@ -1,7 +1,9 @@
 package dev.offload.bench.scenario;
 
+import dev.offload.bench.load.LoadPlan;
 import dev.offload.bench.load.Operation;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A way of loading the server: what one operation does, and which jobs must have succeeded at the end. Created per
@@ -16,6 +18,17 @@ public interface Scenario {
 
     /** Jobs that must be {@code succeeded} at the end; empty when the scenario submits none or is not verifying. */
     List<String> jobsToVerify();
+
+    /** Called before each open-loop run (each step of a capacity search) with its plan. */
+    default void begin(LoadPlan plan) {}
+
+    /**
+     * Percentiles in milliseconds of the phases of the operations measured since {@link #begin}, by phase; empty
+     * when the scenario does not break its operations down.
+     */
+    default Map<String, Map<String, Double>> phasesMs() {
+        return Map.of();
+    }
 
     /** Whether the run checks its jobs at the end. */
     default boolean verifies() {

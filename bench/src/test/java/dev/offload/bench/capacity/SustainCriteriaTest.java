@@ -70,6 +70,7 @@ class SustainCriteriaTest {
                 Map.of(),
                 totals,
                 Map.of("p50", 5.0, "p99", p99),
+                Map.of(),
                 errors == 0 ? Map.of() : Map.of("status 503", errors),
                 null,
                 new ProcessUsage(1, 1, 1),

@@ -66,6 +66,7 @@ class ReportWriterTest {
                 Map.of("rate", 100.0, "body", body),
                 totals,
                 RunReport.percentiles(latencies),
+                Map.of("queued", RunReport.percentiles(latencies)),
                 Map.of("status 503", 1L),
                 new RunReport.Verification(2, 1, Map.of("01ABC", "failed")),
                 new ProcessUsage(1.5, 1024, 2048),
