@@ -187,9 +187,14 @@ offload=(--target http://127.0.0.1:$gateway_port --api-key "$key" "${strict[@]}"
 scenario submit submit "${offload[@]}" --steps "$submit_steps" "${sustain[@]}" "${common[@]}" \
   --defer-verify "$work/submitted.txt"
 
-# 5. Then a worker, as its own process: it drains what submit queued, and every later scenario runs end to end.
-launch worker env OFFLOAD_MANAGEMENT_PORT=$worker_mgmt java -jar standalone/target/offload.jar worker --config "$work/offload.yaml"
+# 5. Then a worker, as its own process: it drains what submit queued, and every later scenario runs end to end. Its
+# heap is capped too (without a cap the JVM takes a quarter of the machine and a draining worker grew to 3.7 GiB RSS
+# without needing it) and sampled like the gateway's.
+launch worker env OFFLOAD_MANAGEMENT_PORT=$worker_mgmt \
+  java -Xmx512m -jar standalone/target/offload.jar worker --config "$work/offload.yaml"
 await_ready $worker_mgmt "${pid_of[worker]}" "$work/worker.log" worker
+sample_heap "${pid_of[worker]}" "$out/worker-heap.tsv" &
+pids+=($!)
 phase_start
 rc=0
 # The worker drains everything the staircase queued (a few hundred thousand jobs) before the last ones are seen.

@@ -65,11 +65,14 @@ if throughput("rabbit-submit") and submit:
 if throughput("rabbit-e2e") and throughput("e2e"):
     ratios["rabbit-e2e/e2e"] = round(throughput("rabbit-e2e") / throughput("e2e"), 3)
 
-heap = None
-if (out / "gateway-heap.tsv").exists():
-    used = [int(line.split("\t")[1]) for line in (out / "gateway-heap.tsv").read_text().splitlines() if "\t" in line]
-    if used:
-        heap = {"samples": len(used), "maxUsedMiB": round(max(used) / 1024, 1), "capMiB": 256}
+HEAP_CAPS_MIB = {"gateway": 256, "worker": 512}  # the -Xmx bench/suite.sh gives each process
+heaps = {}
+for process, cap in HEAP_CAPS_MIB.items():
+    f = out / f"{process}-heap.tsv"
+    if f.exists():
+        used = [int(line.split("\t")[1]) for line in f.read_text().splitlines() if "\t" in line]
+        if used:
+            heaps[process] = {"samples": len(used), "maxUsedMiB": round(max(used) / 1024, 1), "capMiB": cap}
 
 ORDER = ["ref-kafka", "ref-http", "ref-accept", "submit", "e2e", "poll", "longpoll", "rabbit-submit", "rabbit-e2e"]
 
@@ -100,7 +103,7 @@ for name, r in sorted(runs.items(), key=lambda kv: order(kv[0])):
         "exit": exit_codes.get(name)})
 
 summary = {"mode": mode, "cores": os.cpu_count(), "machine": platform.platform(), "ratios": ratios,
-           "capacities": capacity_rows, "scenarios": scenarios, "gatewayHeap": heap, "usage": usage,
+           "capacities": capacity_rows, "scenarios": scenarios, "heaps": heaps, "usage": usage,
            "exitCodes": exit_codes}
 (out / "summary.json").write_text(json.dumps(summary, indent=2))
 
@@ -114,8 +117,8 @@ for c in capacity_rows:
     stair = "<br>".join(f'{s["offeredRate"]:.0f} → {s["okPerSecond"]:.0f}, {s["p50Ms"]:.1f} / {s["p99Ms"]:.1f}'
                         f'{"" if s["sustained"] else " (" + s["reason"] + ")"}' for s in c["steps"])
     md.append(f'| {c["scenario"]} | {c["sustainedRate"]:.0f} | {stair} | {c["jobs"] or "–"} | {c["exit"]} |')
-if heap:
-    md += ["", f'Gateway heap (run with -Xmx{heap["capMiB"]}m, sampled each second by jstat): at most '
+for process, heap in heaps.items():
+    md += ["", f'{process.capitalize()} heap (run with -Xmx{heap["capMiB"]}m, sampled each second by jstat): at most '
                f'{heap["maxUsedMiB"]} MiB in use over {heap["samples"]} samples.']
 phase_rows = [(name, r) for name, r in sorted(steps.items(), key=lambda kv: (order(kv[0].split("@")[0]),
                                                                           float(kv[0].split("@")[1])))
