@@ -40,6 +40,21 @@ class JobIdTest {
     }
 
     @Test
+    void everyRandomCharacterTakesEveryValue() {
+        // 75 random bits in 15 characters: a bit dropped or repeated would leave some character short of values.
+        List<Set<Character>> seen = new ArrayList<>();
+        IntStream.range(0, 15).forEach(i -> seen.add(new HashSet<>()));
+        for (int n = 0; n < 3000; n++) {
+            String id = JobId.next(NOW, 0);
+            for (int i = 0; i < 15; i++) {
+                seen.get(i).add(id.charAt(10 + i));
+            }
+        }
+
+        assertThat(seen).allSatisfy(values -> assertThat(values).hasSize(32));
+    }
+
+    @Test
     void idsSortByCreationTime() {
         List<String> ids = new ArrayList<>();
         for (long millis :

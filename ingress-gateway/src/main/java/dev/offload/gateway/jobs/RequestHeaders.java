@@ -3,10 +3,10 @@ package dev.offload.gateway.jobs;
 import dev.offload.gateway.http.ApiException;
 import dev.offload.gateway.http.ApiException.FieldError;
 import dev.offload.gateway.http.ErrorCode;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /** Parsing of the request headers the job API honours. Stateless and thread-safe. */
@@ -23,7 +23,6 @@ final class RequestHeaders {
             Pattern.compile("\"((?:[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]|\\\\[\"\\\\]){1,255})\"");
     private static final Pattern SF_ESCAPE = Pattern.compile("\\\\([\"\\\\])");
     private static final Pattern BWS_EQUALS = Pattern.compile("\\s*=\\s*");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private RequestHeaders() {}
 
@@ -64,11 +63,19 @@ final class RequestHeaders {
                 return laterVersion ? "00-" + m.group(2) + "-" + m.group(3) + "-" + m.group(4) : header.trim();
             }
         }
-        byte[] trace = new byte[16];
-        byte[] span = new byte[8];
-        RANDOM.nextBytes(trace);
-        RANDOM.nextBytes(span);
-        return "00-" + HexFormat.of().formatHex(trace) + "-" + HexFormat.of().formatHex(span) + "-01";
+        // Trace ids must be unique, not secret (W3C Trace Context asks for randomness, not unpredictability): a
+        // thread-local generator, as OpenTelemetry's SDK uses, instead of a SecureRandom's locked calls per request.
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long traceHigh;
+        long traceLow;
+        long span;
+        do {
+            traceHigh = random.nextLong();
+            traceLow = random.nextLong();
+            span = random.nextLong();
+        } while ((traceHigh == 0 && traceLow == 0) || span == 0); // all-zero ids are invalid
+        HexFormat hex = HexFormat.of();
+        return "00-" + hex.toHexDigits(traceHigh) + hex.toHexDigits(traceLow) + "-" + hex.toHexDigits(span) + "-01";
     }
 
     /** The RFC 7240 {@code Prefer} preferences the API honours. */
