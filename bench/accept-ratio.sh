@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Offload's durable accept path against the minimal one (`ref-accept`: Vert.x, one Redis SET, one Kafka send with
+# acks=all, 202), interleaved, so that both meet the same machine: issue #3's main ratio in one command.
+#
+#   bench/accept-ratio.sh            2 rounds (about 12 minutes)
+#   ROUNDS=3 bench/accept-ratio.sh   more rounds; the median ratio is reported
+#
+# Each round runs a staircase of open-loop rates (BENCH_STEPS) against ref-accept and against an Offload gateway
+# alone (heap capped at 256 MiB, no worker on the cores, like ref-accept has no consumer), in alternating order so
+# that a drift of the machine does not favour one side. A step is sustained when at least 97 % of the offered rate
+# succeeded, nothing failed and p99 stayed under BENCH_SUSTAIN_P99 ms. Offload's jobs are checked at the end: each
+# one is published (the scheduler would otherwise publish it) and stored; none is lost. Writes
+# bench/results/accept-ratio-<stamp>/ with every staircase and summary.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH
+fi
+[ -f standalone/target/offload.jar ] && [ -f bench/target/offload-bench.jar ] || ./mvnw -B -q -DskipTests package
+
+rounds=${ROUNDS:-2}
+steps=${BENCH_STEPS:-2000,3000,4000,5000,6000,7000,8000,9000,10000,12000,14000}
+staircase=(--steps "$steps" --duration "${BENCH_DURATION:-8s}" --warmup "${BENCH_WARMUP:-40s}"
+  --step-settle "${BENCH_SETTLE:-3s}" --sustain-p99 "${BENCH_SUSTAIN_P99:-250}")
+out=bench/results/accept-ratio-$(date -u +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+work=$(mktemp -d)
+run="ratio-$RANDOM$RANDOM"
+key="bench-key-0123456789abcdef"
+kafka_port=19392 gateway_port=18380 gateway_mgmt=19380 ref_port=18382
+redis_uri=${OFFLOAD_STORE_REDIS_URI:-redis://127.0.0.1:6379}
+bench=(java -XX:+UseParallelGC -Xms256m -Xmx1g -jar bench/target/offload-bench.jar)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  OFFLOAD_STORE_REDIS_URI=$redis_uri delete_redis_keys "$run"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cat >"$work/offload.yaml" <<YAML
+store:
+  type: redis
+  redis:
+    uri: $redis_uri
+    keyPrefix: $run
+transport:
+  queues: [default]
+  kafka:
+    bootstrapServers: 127.0.0.1:$kafka_port
+    topicPrefix: $run.jobs.
+    groupId: $run
+    partitions: 4
+gateway:
+  apiKeys:
+    $key: bench
+jobs:
+  defaultRetention: 1h
+YAML
+
+java -jar standalone/target/offload.jar kafka --port $kafka_port --data-dir "$work/kafka" >"$work/kafka.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 90); do grep -qs "Kafka broker listening" "$work/kafka.log" && break; sleep 1; done
+
+ref_accept() { # round
+  "${bench[@]}" ref-accept --port $ref_port --bootstrap 127.0.0.1:$kafka_port --topic "$run.ref-accept" \
+    --key-prefix "$run-ref" --redis "$redis_uri" >"$work/ref-accept.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 60); do grep -qs "listening" "$work/ref-accept.log" && break; sleep 1; done
+  "${bench[@]}" submit --target http://127.0.0.1:$ref_port --path / --no-verify "${staircase[@]}" \
+    --name "ref-accept-$1" --results "$out" >/dev/null
+  stop_gracefully "$pid" ref-accept
+}
+offload() { # round
+  OFFLOAD_GATEWAY_PORT=$gateway_port OFFLOAD_MANAGEMENT_PORT=$gateway_mgmt \
+    java -Xmx256m -jar standalone/target/offload.jar gateway --config "$work/offload.yaml" >"$work/gateway.log" 2>&1 &
+  local pid=$!
+  await_ready $gateway_mgmt "$pid" "$work/gateway.log" gateway
+  # The gateway alone: its jobs stay queued (no worker), so the check is that each was stored and published.
+  "${bench[@]}" submit --target http://127.0.0.1:$gateway_port --api-key "$key" "${staircase[@]}" \
+    --defer-verify "$work/offload-$1.ids" --name "offload-$1" --results "$out" >/dev/null
+  stop_gracefully "$pid" gateway
+}
+
+for round in $(seq 1 "$rounds"); do
+  echo "--- round $round of $rounds" >&2
+  if [ $((round % 2)) -eq 1 ]; then ref_accept "$round"; offload "$round"; else offload "$round"; ref_accept "$round"; fi
+done
+
+python3 - "$out" "$rounds" <<'PY'
+import json, pathlib, statistics, sys
+out, rounds = pathlib.Path(sys.argv[1]), int(sys.argv[2])
+cap = {json.loads(f.read_text())["scenario"]: json.loads(f.read_text()) for f in out.glob("*-capacity-*.json")}
+def top(c):
+    s = [x for x in c["steps"] if x["sustained"]]
+    return s[-1] if s else None
+def cell(c):
+    t = top(c)
+    stopped = next((x for x in c["steps"] if not x["sustained"]), None)
+    limit = f'next: {stopped["offeredRate"]:.0f}/s {stopped["reason"]}' if stopped else "top step (limit not found)"
+    return f'{c["sustainedRate"]:.0f}/s' + (f' (p99 {t["p99Ms"]:.0f} ms)' if t else "") + f"; {limit}"
+rows, ratios = [], []
+for r in range(1, rounds + 1):
+    ref, off = cap.get(f"ref-accept-{r}"), cap.get(f"offload-{r}")
+    if not ref or not off:
+        continue
+    ratio = off["sustainedRate"] / ref["sustainedRate"] if ref["sustainedRate"] else 0
+    ratios.append(ratio)
+    rows.append(f"| {r} | {cell(ref)} | {cell(off)} | {ratio:.2f} |")
+md = ["# Accept path: Offload / ref-accept, interleaved", "",
+      "| round | ref-accept sustained | Offload sustained | ratio |", "|---|---|---|---|", *rows, "",
+      f"Median ratio: **{statistics.median(ratios):.2f}** over {len(ratios)} rounds." if ratios else "No complete round."]
+(out / "summary.md").write_text("\n".join(md) + "\n")
+print("\n".join(md))
+PY
+# Every job Offload accepted must succeed once a worker has run it; a lost job fails the run.
+if [ "${VERIFY:-1}" = 0 ]; then
+  echo "VERIFY=0: the accepted jobs were NOT checked; do not report these figures" >&2
+  exit 0
+fi
+OFFLOAD_GATEWAY_PORT=$gateway_port OFFLOAD_MANAGEMENT_PORT=$gateway_mgmt \
+  java -Xmx256m -jar standalone/target/offload.jar gateway --config "$work/offload.yaml" >"$work/gateway.log" 2>&1 &
+pids+=($!)
+await_ready $gateway_mgmt "$!" "$work/gateway.log" gateway
+OFFLOAD_MANAGEMENT_PORT=$((gateway_mgmt + 1)) \
+  java -Xmx512m -jar standalone/target/offload.jar worker --config "$work/offload.yaml" >"$work/worker.log" 2>&1 &
+pids+=($!)
+cat "$work"/offload-*.ids >"$work/all.ids"
+echo "verifying $(wc -l <"$work/all.ids") accepted jobs (a worker drains them first)" >&2
+"${bench[@]}" verify --target http://127.0.0.1:$gateway_port --api-key "$key" --ids "$work/all.ids" --patience 30m
