@@ -88,7 +88,7 @@ jobs:
   defaultRetention: 1h
 worker:
   # Long-poll fan-in runs every sleeping job at once; a no-op job does not notice the higher limit.
-  concurrency: $((lp_clients + 64))
+  concurrency: $((lp_clients + 64 > 10000 ? 10000 : lp_clients + 64))
 YAML
 
 launch() { # name, then the command

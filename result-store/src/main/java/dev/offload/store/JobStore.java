@@ -103,6 +103,15 @@ public interface JobStore extends AutoCloseable {
      */
     Subscription subscribe(Consumer<JobEvent> listener);
 
+    /**
+     * How many calls this store serves at once without waiting for a connection: its connection pool's size. A caller
+     * with more threads than that (a worker running thousands of jobs) bounds its calls to it, so that a burst waits
+     * in order for its turn instead of timing out on the pool and failing as "store unavailable".
+     */
+    default int maxConcurrentCalls() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Checks that the store answers; throws {@link StoreUnavailableException} if not. */
     void ping();
 

@@ -48,11 +48,19 @@ final class RedisJobStore implements JobStore {
     private final RedisEventSubscriber events;
     private final String where;
 
+    private final int poolSize;
+
     RedisJobStore(UnifiedJedis redis, RedisKeys keys, RedisEventSubscriber events, RedisStoreConfig config) {
         this.redis = redis;
         this.keys = keys;
         this.events = events;
         this.where = config.redactedUri();
+        this.poolSize = config.poolSize();
+    }
+
+    @Override
+    public int maxConcurrentCalls() {
+        return poolSize;
     }
 
     @Override
