@@ -29,6 +29,11 @@ final class ApiClient {
         this.apiKey = apiKey;
     }
 
+    /** The gateway's base URL, e.g. {@code http://127.0.0.1:8080}, for tests that need a client of their own. */
+    URI base() {
+        return URI.create(base);
+    }
+
     ApiClient withKey(String otherKey) {
         return new ApiClient(base, otherKey);
     }
