@@ -80,7 +80,7 @@ class AsyncRouteCachingIT {
                 "traceparent",
                 traceparent());
         String location = first.header("Location").orElseThrow();
-        awaitSucceeded(location);
+        api.awaitSucceeded(location);
 
         ApiClient.Response again = api.route(
                 "GET",
@@ -119,7 +119,7 @@ class AsyncRouteCachingIT {
     @Test
     void anotherQueryHeaderOrBodyIsAMissAndMakesANewJob() {
         ApiClient.Response base = api.route("GET", "/reports/variants?x=1", null, null, "X-Kind", "a");
-        awaitSucceeded(base.header("Location").orElseThrow());
+        api.awaitSucceeded(base.header("Location").orElseThrow());
 
         ApiClient.Response query = api.route("GET", "/reports/variants?x=2", null, null, "X-Kind", "a");
         ApiClient.Response header = api.route("GET", "/reports/variants?x=1", null, null, "X-Kind", "b");
@@ -139,7 +139,7 @@ class AsyncRouteCachingIT {
     @Test
     void anotherTenantOrNoCacheMakesANewJob() {
         ApiClient.Response mine = api.route("GET", "/reports/tenants", null, null);
-        awaitSucceeded(mine.header("Location").orElseThrow());
+        api.awaitSucceeded(mine.header("Location").orElseThrow());
         double bypassedBefore = cacheRequests("bypass");
 
         ApiClient.Response theirs = api.withKey(KEY_B).route("GET", "/reports/tenants", null, null);
@@ -156,14 +156,14 @@ class AsyncRouteCachingIT {
     @Test
     void postIsNeverAnsweredFromTheCache() {
         ApiClient.Response first = api.route("POST", "/reports/orders", "{}".getBytes(), "application/json");
-        awaitSucceeded(first.header("Location").orElseThrow());
+        api.awaitSucceeded(first.header("Location").orElseThrow());
 
         ApiClient.Response second = api.route("POST", "/reports/orders", "{}".getBytes(), "application/json");
 
         assertThat(second.status()).isEqualTo(202);
         assertThat(second.header("X-Cache")).isEmpty();
         assertThat(second.id()).isNotEqualTo(first.id());
-        awaitSucceeded(second.header("Location").orElseThrow());
+        api.awaitSucceeded(second.header("Location").orElseThrow());
         assertThat(upstream.received.stream().filter(r -> r.path().equals("/reports/orders")))
                 .hasSize(2);
     }
@@ -171,7 +171,7 @@ class AsyncRouteCachingIT {
     @Test
     void routeWithoutCacheEnabledAlwaysMakesANewJob() {
         ApiClient.Response first = api.route("GET", "/plain/x", null, null);
-        awaitSucceeded(first.header("Location").orElseThrow());
+        api.awaitSucceeded(first.header("Location").orElseThrow());
 
         ApiClient.Response second = api.route("GET", "/plain/x", null, null);
 
@@ -183,7 +183,7 @@ class AsyncRouteCachingIT {
     @Test
     void resultOlderThanTheRoutesTtlIsAMiss() {
         ApiClient.Response first = api.route("GET", "/brief/x", null, null);
-        JsonNode done = awaitSucceeded(first.header("Location").orElseThrow());
+        JsonNode done = api.awaitSucceeded(first.header("Location").orElseThrow());
         Instant finished = Instant.parse(done.path("finishedAt").asText());
 
         ApiClient.Response young = api.route("GET", "/brief/x", null, null);
@@ -211,14 +211,5 @@ class AsyncRouteCachingIT {
     private static String traceparent() {
         String trace = UUID.randomUUID().toString().replace("-", "");
         return "00-" + trace + "-" + trace.substring(0, 16) + "-01";
-    }
-
-    private JsonNode awaitSucceeded(String location) {
-        return await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> api.get(location).json(), job -> {
-                    assertThat(job.path("state").asText()).isNotEqualTo("failed");
-                    return job.path("state").asText().equals("succeeded");
-                });
     }
 }

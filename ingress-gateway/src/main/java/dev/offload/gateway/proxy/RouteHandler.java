@@ -37,7 +37,9 @@ import java.util.Optional;
  * takes the method), authenticates it when the route says so, checks the route's rate limits (429 when one is used
  * up; before the body is read, the cache is asked or anything is queued), then proxies it ({@link SyncProxy}) or captures it as
  * a job of type {@value HttpRequestJob#TYPE} ({@link JobRoutes#offload}); {@code Prefer: respond-async} captures a
- * sync route's call too. Paths under {@code /v1/} never reach it. Thread-safe; runs on the event loop.
+ * sync route's call too; a GET or HEAD of an async route with {@code cache.enabled} is first looked up by its
+ * {@link ResultKey} (an identical earlier request's succeeded job answers it). Paths under {@code /v1/} never reach
+ * it. Thread-safe; runs on the event loop.
  */
 public final class RouteHandler {
     private static final String ROUTE = "offload.route";
