@@ -11,6 +11,7 @@ import dev.offload.gateway.management.HealthCheck;
 import dev.offload.gateway.proxy.ProxyInterceptor;
 import dev.offload.gateway.proxy.RouteHandler;
 import dev.offload.gateway.proxy.SyncProxy;
+import dev.offload.gateway.proxy.UpstreamGuards;
 import dev.offload.gateway.routes.RouteConfig;
 import dev.offload.gateway.routes.RouteMode;
 import dev.offload.gateway.webhooks.WebhookRoutes;
@@ -19,6 +20,9 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.CircuitBreakerMetricNames;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetrics;
+import io.github.resilience4j.micrometer.tagged.TimeLimiterMetricNames;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -114,12 +118,23 @@ public final class Gateway {
                                 .build(),
                         breakers)
                 .bindTo(meters);
+        TimeLimiterRegistry timeLimiters = TimeLimiterRegistry.ofDefaults();
+        TaggedTimeLimiterMetrics.ofTimeLimiterRegistry(
+                        TimeLimiterMetricNames.custom()
+                                .callsMetricName("offload.time.limiter.calls")
+                                .build(),
+                        timeLimiters)
+                .bindTo(meters);
         // Async routes are replayed by workers, so only sync routes get pooled clients, breakers and bulkheads here.
         List<RouteConfig> syncRoutes = config.routes().all().stream()
                 .filter(r -> r.mode() == RouteMode.SYNC)
                 .toList();
-        this.proxy =
-                new SyncProxy(vertx, syncRoutes, responseCache, interceptors, breakers, BulkheadRegistry.ofDefaults());
+        this.proxy = new SyncProxy(
+                vertx,
+                syncRoutes,
+                responseCache,
+                interceptors,
+                new UpstreamGuards(breakers, BulkheadRegistry.ofDefaults(), timeLimiters));
         this.routes = new RouteHandler(config.routes(), proxy, jobs, auth, limits.rateLimiter());
     }
 

@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import org.assertj.core.api.Assertions;
+import org.awaitility.Awaitility;
 
 /**
  * A small HTTP client for the job API in tests. Every response it receives is validated against
@@ -29,8 +31,24 @@ final class ApiClient {
         this.apiKey = apiKey;
     }
 
+    /** The gateway's base URL, e.g. {@code http://127.0.0.1:8080}, for tests that need a client of their own. */
+    URI base() {
+        return URI.create(base);
+    }
+
     ApiClient withKey(String otherKey) {
         return new ApiClient(base, otherKey);
+    }
+
+    /** Polls the job at {@code location} until it succeeded (fails at once if it failed); its last document. */
+    JsonNode awaitSucceeded(String location) {
+        return Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> get(location).json(), job -> {
+                    Assertions.assertThat(job.path("state").asText()).isNotEqualTo("failed");
+                    return job.path("state").asText().equals("succeeded");
+                });
     }
 
     Response submit(String json, String... headers) {

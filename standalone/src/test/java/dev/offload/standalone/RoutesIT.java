@@ -104,7 +104,7 @@ class RoutesIT {
 
         assertThat(accepted.status()).isEqualTo(202);
         String location = accepted.header("Location").orElseThrow();
-        JsonNode done = awaitSucceeded(location);
+        JsonNode done = api.awaitSucceeded(location);
         assertThat(done.path("type").asText()).isEqualTo("http");
         Upstream.Received received = reports.last();
         assertThat(received.method()).isEqualTo("PUT");
@@ -133,7 +133,7 @@ class RoutesIT {
 
         ApiClient.Response accepted = api.route("GET", "/api/reports/missing", null, null);
 
-        JsonNode done = awaitSucceeded(accepted.header("Location").orElseThrow());
+        JsonNode done = api.awaitSucceeded(accepted.header("Location").orElseThrow());
         assertThat(done.path("attempts").asInt()).isEqualTo(1);
         ApiClient.Response result = api.route("GET", accepted.header("Location").orElseThrow() + "/result", null, null);
         assertThat(result.status()).isEqualTo(404);
@@ -147,7 +147,7 @@ class RoutesIT {
 
         ApiClient.Response accepted = api.route("POST", "/api/reports/retry", "x".getBytes(), "text/plain");
 
-        JsonNode done = awaitSucceeded(accepted.header("Location").orElseThrow());
+        JsonNode done = api.awaitSucceeded(accepted.header("Location").orElseThrow());
         assertThat(done.path("attempts").asInt()).isEqualTo(2);
         assertThat(reports.received).hasSize(2);
         ApiClient.Response result = api.route("GET", accepted.header("Location").orElseThrow() + "/result", null, null);
@@ -161,7 +161,7 @@ class RoutesIT {
 
         assertThat(accepted.status()).isEqualTo(202);
         assertThat(accepted.header("Preference-Applied")).contains("respond-async");
-        awaitSucceeded(accepted.header("Location").orElseThrow());
+        api.awaitSucceeded(accepted.header("Location").orElseThrow());
         ApiClient.Response result = api.route("GET", accepted.header("Location").orElseThrow() + "/result", null, null);
         assertThat(result.status()).isEqualTo(200);
         assertThat(users.last().path()).isEqualTo("/api/users/7");
@@ -269,15 +269,6 @@ class RoutesIT {
     void unknownPathUnderRoutesIs404AndTheJobApiStillWorks() {
         assertThat(api.route("GET", "/api/nothing-here", null, null).status()).isEqualTo(404);
         assertThat(api.get("/v1/jobs").status()).isEqualTo(200);
-    }
-
-    private JsonNode awaitSucceeded(String location) {
-        return await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> api.get(location).json(), job -> {
-                    assertThat(job.path("state").asText()).isNotEqualTo("failed");
-                    return job.path("state").asText().equals("succeeded");
-                });
     }
 
     private static byte[] randomBytes(int n) {

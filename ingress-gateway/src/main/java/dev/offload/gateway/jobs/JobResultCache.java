@@ -1,34 +1,25 @@
 package dev.offload.gateway.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.gateway.cache.AsyncCacheStore;
 import dev.offload.gateway.cache.CacheMetrics;
 import dev.offload.gateway.cache.CacheStatus;
 import dev.offload.model.Job;
 import dev.offload.model.JobSpec;
 import dev.offload.model.JobState;
-import dev.offload.model.Json;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Remembers, per tenant, the latest job submitted for each (type, payload) of the cacheable job types
- * ({@code jobs.cacheableTypes}), so that an identical later submission can be answered with that job once it
- * succeeded. The identity is a digest of tenant, type and the payload as canonical JSON (object members sorted by
- * name, no whitespace), so member order and formatting do not matter; other submission fields (queue, priority,
- * metadata, …) do not change a result and are not part of it.
+ * Remembers the latest job submitted under each {@link ResultKey}, so that an identical later submission can be
+ * answered with that job once it succeeded: submissions of the cacheable job types ({@code jobs.cacheableTypes},
+ * keyed by tenant, type and canonical payload) and GET/HEAD requests of async routes with {@code cache.enabled}
+ * (keyed by tenant and the request, see {@link ResultKey#ofRouteRequest}).
  *
  * <p>The entry points to a job id, not to the result: the job store stays the one source of the result, and an
  * entry whose job failed, was cancelled or expired simply misses. Best effort: a cache that cannot be reached means
@@ -47,87 +38,66 @@ final class JobResultCache {
         this.cacheableTypes = Set.copyOf(cacheableTypes);
     }
 
-    boolean covers(String type) {
-        return cacheableTypes.contains(type);
+    /** The key of a submission by {@code tenant}, or empty when its type is not cacheable. */
+    Optional<ResultKey> keyOf(String tenant, JobSpec spec) {
+        return cacheableTypes.contains(spec.type())
+                ? Optional.of(ResultKey.ofSubmission(tenant, spec))
+                : Optional.empty();
     }
 
-    /** The id of the latest job the tenant submitted with this type and payload, if one is remembered. */
-    Future<Optional<String>> latestJob(String tenant, JobSpec spec) {
-        return store.get(key(tenant, spec))
+    /** The id of the latest job submitted under {@code key}, if one is remembered. */
+    Future<Optional<String>> latestJob(ResultKey key) {
+        return store.get(storeKey(key))
                 .map(value -> value.map(id -> new String(id, StandardCharsets.UTF_8)))
                 .otherwise(failure -> {
                     LOG.warn(
-                            "job result cache unavailable, treating a {} submission as a miss: {}",
-                            spec.type(),
+                            "job result cache unavailable, treating a request of {} as a miss: {}",
+                            key.cache(),
                             failure.toString());
                     return Optional.empty();
                 });
     }
 
-    /** Whether {@code earlier} answers a submission of {@code spec} by {@code tenant}: same job, succeeded. */
-    static boolean answers(Job earlier, String tenant, JobSpec spec) {
+    /**
+     * Whether {@code earlier}, the job remembered under {@code key}, answers a submission of {@code spec} by
+     * {@code tenant} at {@code now}: the tenant's, of the same type, succeeded, and finished no longer than the key's
+     * {@code maxAge} ago. (That it was submitted under the same key is what the digest in the key says.)
+     */
+    static boolean answers(Job earlier, String tenant, JobSpec spec, ResultKey key, Instant now) {
         return earlier.tenant().equals(tenant)
                 && earlier.state() == JobState.SUCCEEDED
                 && earlier.spec().type().equals(spec.type())
-                && earlier.spec().payload().equals(spec.payload());
+                && (key.maxAge().isZero()
+                        || earlier.finishedAt().plus(key.maxAge()).isAfter(now));
     }
 
     /**
-     * Remembers {@code job} as the latest of its identity until it has surely expired from the job store: until it is
-     * due, plus every attempt's timeout, plus its retention. Failures are logged and ignored.
+     * Remembers {@code job} as the latest under {@code key} until it has surely expired from the job store (until it
+     * is due, plus every attempt's timeout, plus its retention) or its result is too old to answer (the key's
+     * {@code maxAge} instead of the retention, if shorter). Failures are logged and ignored.
      */
-    void remember(Job job, Instant now) {
+    void remember(ResultKey key, Job job, Instant now) {
         JobSpec spec = job.spec();
         Duration untilDue =
                 job.dueAt() == null || job.dueAt().isBefore(now) ? Duration.ZERO : Duration.between(now, job.dueAt());
+        Duration useful =
+                key.maxAge().isZero() || key.maxAge().compareTo(spec.retention()) > 0 ? spec.retention() : key.maxAge();
         Duration ttl =
-                untilDue.plus(spec.timeout().multipliedBy(spec.maxAttempts())).plus(spec.retention());
-        store.put(key(job.tenant(), spec), job.id().getBytes(StandardCharsets.UTF_8), ttl)
+                untilDue.plus(spec.timeout().multipliedBy(spec.maxAttempts())).plus(useful);
+        store.put(storeKey(key), job.id().getBytes(StandardCharsets.UTF_8), ttl)
                 .onFailure(
                         e -> LOG.warn("job {}: could not remember it in the result cache: {}", job.id(), e.toString()));
     }
 
-    void record(String type, CacheStatus status) {
-        metrics.record(cacheName(type), status);
+    void record(ResultKey key, CacheStatus status) {
+        metrics.record(key.cache(), status);
     }
 
-    void recordBypass(String type) {
-        metrics.record(cacheName(type), CacheMetrics.BYPASS);
+    void recordBypass(ResultKey key) {
+        metrics.record(key.cache(), CacheMetrics.BYPASS);
     }
 
-    /** The metrics' {@code cache} tag: {@code job:<type>}, apart from route names. */
-    private static String cacheName(String type) {
-        return "job:" + type;
-    }
-
-    private static String key(String tenant, JobSpec spec) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update((tenant + '\u0000' + spec.type() + '\u0000').getBytes(StandardCharsets.UTF_8));
-            digest.update(Json.toBytes(canonical(spec.payload())));
-            return "job:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every JDK", e);
-        }
-    }
-
-    /** The value with every object's members sorted by name, recursively. */
-    static JsonNode canonical(JsonNode value) {
-        if (value.isObject()) {
-            List<String> names = new ArrayList<>();
-            value.fieldNames().forEachRemaining(names::add);
-            names.sort(null);
-            var sorted = Json.MAPPER.createObjectNode();
-            names.forEach(name -> sorted.set(name, canonical(value.get(name))));
-            return sorted;
-        }
-        if (value.isArray()) {
-            var array = Json.MAPPER.createArrayNode();
-            for (Iterator<JsonNode> it = value.elements(); it.hasNext(); ) {
-                array.add(canonical(it.next()));
-            }
-            return array;
-        }
-        return value;
+    private static String storeKey(ResultKey key) {
+        return "job:" + key.digest();
     }
 }

@@ -58,9 +58,10 @@ import org.slf4j.LoggerFactory;
  * abandoned (deleted with its key) and the client gets 503, so no live job is left that nobody will run; if the
  * gateway dies between the store write and the ack, the timer makes the scheduler publish the job.
  *
- * <p>Cacheable job types ({@code jobs.cacheableTypes}): before that, the {@link JobResultCache} is asked for an
- * identical earlier submission of the tenant; if it succeeded, its document is the answer (200, {@code X-Cache: HIT})
- * and nothing is enqueued.
+ * <p>Cacheable job types ({@code jobs.cacheableTypes}) and GET/HEAD requests of async routes with
+ * {@code cache.enabled}: before that, the {@link JobResultCache} is asked for an identical earlier submission of the
+ * tenant ({@link ResultKey}); if it succeeded, its document is the answer (200, {@code X-Cache: HIT}) and nothing is
+ * enqueued.
  */
 public final class JobRoutes {
     public static final String PATH = "/v1/jobs";
@@ -160,7 +161,9 @@ public final class JobRoutes {
                 key,
                 fingerprint,
                 now);
-        acceptAndRespond(ctx, submission.spec(), submission.runAt(), prefer, now);
+        JobSpec spec = submission.spec();
+        Optional<ResultKey> reuse = resultCache.keyOf(ApiKeyAuthenticator.tenant(ctx), spec);
+        acceptAndRespond(ctx, spec, submission.runAt(), prefer, now, reuse);
     }
 
     /**
@@ -172,8 +175,16 @@ public final class JobRoutes {
      * @param queue the queue
      * @param payload the captured request
      * @param timeout the per-attempt timeout
+     * @param reuse the key under which an identical earlier request's succeeded job answers this one (200,
+     *     {@code X-Cache: HIT}) instead of a new job; empty: always a new job
      */
-    public void offload(RoutingContext ctx, String type, String queue, JsonNode payload, Duration timeout) {
+    public void offload(
+            RoutingContext ctx,
+            String type,
+            String queue,
+            JsonNode payload,
+            Duration timeout,
+            Optional<ResultKey> reuse) {
         Instant now = clock.instant();
         String key = RequestHeaders.idempotencyKey(ctx.request().getHeader("Idempotency-Key"));
         Preferences prefer = RequestHeaders.prefer(ctx.request().headers().getAll("Prefer"));
@@ -191,10 +202,16 @@ public final class JobRoutes {
                 defaults.retention(),
                 key,
                 key == null ? null : fingerprint(ctx));
-        acceptAndRespond(ctx, spec, null, prefer, now);
+        acceptAndRespond(ctx, spec, null, prefer, now, reuse);
     }
 
-    private void acceptAndRespond(RoutingContext ctx, JobSpec spec, Instant runAt, Preferences prefer, Instant now) {
+    private void acceptAndRespond(
+            RoutingContext ctx,
+            JobSpec spec,
+            Instant runAt,
+            Preferences prefer,
+            Instant now,
+            Optional<ResultKey> reuse) {
         String tenant = ApiKeyAuthenticator.tenant(ctx);
         String key = spec.idempotencyKey();
         String fingerprint = spec.fingerprint();
@@ -203,65 +220,71 @@ public final class JobRoutes {
                 ? Job.queued(id, tenant, spec, now, config.jobs().publishGrace())
                 : Job.scheduled(id, tenant, spec, now, runAt);
 
-        if (!resultCache.covers(job.spec().type())) {
-            enqueue(ctx, job, fingerprint, prefer, null);
+        if (reuse.isEmpty()) {
+            enqueue(ctx, job, fingerprint, prefer, reuse);
             return;
         }
+        ResultKey resultKey = reuse.get();
         if (key != null || noCache(ctx)) {
             // An Idempotency-Key's rules (same 202, 422 for another request) come first; no-cache asks for a new run.
-            resultCache.recordBypass(job.spec().type());
-            enqueue(ctx, job, fingerprint, prefer, CacheStatus.MISS);
+            resultCache.recordBypass(resultKey);
+            enqueue(ctx, job, fingerprint, prefer, reuse);
             return;
         }
-        earlierResult(tenant, job)
+        earlierResult(tenant, job, resultKey)
                 .onSuccess(earlier -> {
                     if (earlier.isPresent()) {
-                        resultCache.record(job.spec().type(), CacheStatus.HIT);
+                        resultCache.record(resultKey, CacheStatus.HIT);
                         respondCached(ctx, earlier.get());
                     } else {
-                        resultCache.record(job.spec().type(), CacheStatus.MISS);
-                        enqueue(ctx, job, fingerprint, prefer, CacheStatus.MISS);
+                        resultCache.record(resultKey, CacheStatus.MISS);
+                        enqueue(ctx, job, fingerprint, prefer, reuse);
                     }
                 })
                 .onFailure(ctx::fail);
     }
 
-    /** Stores, publishes and answers a new job; {@code cacheStatus} is its {@code X-Cache}, if its type is cached. */
-    private void enqueue(RoutingContext ctx, Job job, String fingerprint, Preferences prefer, CacheStatus cacheStatus) {
+    /**
+     * Stores, publishes and answers a new job; one with a {@code reuse} key is remembered under it and answered with
+     * {@code X-Cache: MISS}.
+     */
+    private void enqueue(
+            RoutingContext ctx, Job job, String fingerprint, Preferences prefer, Optional<ResultKey> reuse) {
         Instant now = job.createdAt();
         capReached(job.tenant(), job.spec().idempotencyKey())
                 .compose(atCap -> create(job, atCap))
                 .compose(created -> switch (created) {
                     case CreateResult.Created c ->
-                        accept(c.job()).onSuccess(accepted -> {
-                            if (cacheStatus != null) {
-                                resultCache.remember(accepted, clock.instant());
-                            }
-                        });
+                        accept(c.job())
+                                .onSuccess(accepted ->
+                                        reuse.ifPresent(k -> resultCache.remember(k, accepted, clock.instant())));
                     case CreateResult.Duplicate d -> replay(d.existing(), fingerprint, now);
                 })
                 .compose(accepted -> awaitIfPreferred(accepted, prefer))
                 .onSuccess(accepted -> {
-                    if (cacheStatus != null) {
-                        ctx.response().putHeader("X-Cache", cacheStatus.name());
+                    if (reuse.isPresent()) {
+                        ctx.response().putHeader("X-Cache", CacheStatus.MISS.name());
                     }
                     respondSubmitted(ctx, accepted, prefer);
                 })
                 .onFailure(ctx::fail);
     }
 
-    /** The tenant's latest identical job of a cacheable type, if it succeeded and is still stored. */
-    private Future<Optional<Job>> earlierResult(String tenant, Job job) {
+    /** The tenant's latest job under {@code key}, if it succeeded, is still stored and is not too old. */
+    private Future<Optional<Job>> earlierResult(String tenant, Job job, ResultKey key) {
         return resultCache
-                .latestJob(tenant, job.spec())
+                .latestJob(key)
                 .compose(id -> id.isEmpty()
                         ? Future.succeededFuture(Optional.<Job>empty())
                         : store.call(s -> s.find(id.get()))
-                                .map(found ->
-                                        found.filter(earlier -> JobResultCache.answers(earlier, tenant, job.spec()))));
+                                .map(found -> found.filter(earlier ->
+                                        JobResultCache.answers(earlier, tenant, job.spec(), key, clock.instant()))));
     }
 
-    /** A cacheable job's earlier, finished twin: 200 with its document, as if {@code Prefer: wait} had seen it end. */
+    /**
+     * A cacheable job's (or cached route request's) earlier, finished twin: 200 with its document, as if {@code
+     * Prefer: wait} had seen it end.
+     */
     private static void respondCached(RoutingContext ctx, Job earlier) {
         ctx.response()
                 .setStatusCode(200)

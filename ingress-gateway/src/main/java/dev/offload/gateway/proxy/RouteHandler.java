@@ -6,6 +6,7 @@ import dev.offload.gateway.http.ApiException;
 import dev.offload.gateway.http.ErrorCode;
 import dev.offload.gateway.http.ProblemHandler;
 import dev.offload.gateway.jobs.JobRoutes;
+import dev.offload.gateway.jobs.ResultKey;
 import dev.offload.gateway.limits.RateLimiter;
 import dev.offload.gateway.routes.HeaderRules;
 import dev.offload.gateway.routes.RouteConfig;
@@ -29,13 +30,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The configured routes on the API router: matches the request to the most specific route (404 if none, 405 if none
  * takes the method), authenticates it when the route says so, checks the route's rate limits (429 when one is used
  * up; before the body is read, the cache is asked or anything is queued), then proxies it ({@link SyncProxy}) or captures it as
  * a job of type {@value HttpRequestJob#TYPE} ({@link JobRoutes#offload}); {@code Prefer: respond-async} captures a
- * sync route's call too. Paths under {@code /v1/} never reach it. Thread-safe; runs on the event loop.
+ * sync route's call too; a GET or HEAD of an async route with {@code cache.enabled} is first looked up by its
+ * {@link ResultKey} (an identical earlier request's succeeded job answers it). Paths under {@code /v1/} never reach
+ * it. Thread-safe; runs on the event loop.
  */
 public final class RouteHandler {
     private static final String ROUTE = "offload.route";
@@ -128,12 +132,14 @@ public final class RouteHandler {
     private void dispatch(RoutingContext ctx) {
         RouteConfig route = route(ctx);
         if (captured(ctx, route)) {
+            HttpRequestJob request = capture(ctx, route);
             jobs.offload(
                     ctx,
                     HttpRequestJob.TYPE,
                     route.queue(),
-                    capture(ctx, route),
-                    route.asyncTimeout().plus(ATTEMPT_SLACK));
+                    toJson(request),
+                    route.asyncTimeout().plus(ATTEMPT_SLACK),
+                    resultKey(ctx, route, request));
         } else {
             proxy.forward(ctx, route);
         }
@@ -154,7 +160,25 @@ public final class RouteHandler {
         return false;
     }
 
-    private static JsonNode capture(RoutingContext ctx, RouteConfig route) {
+    /**
+     * Async routes with {@code cache.enabled} reuse the succeeded job of an identical earlier GET or HEAD: other
+     * methods usually change something at the upstream, so each of their requests is a new job. A sync route's call
+     * captured by {@code Prefer: respond-async} is not reused either: its cache is the HTTP response cache.
+     */
+    private static Optional<ResultKey> resultKey(RoutingContext ctx, RouteConfig route, HttpRequestJob request) {
+        if (route.mode() != RouteMode.ASYNC
+                || !route.cache().enabled()
+                || !RouteConfig.CACHED_METHODS.contains(request.method())) {
+            return Optional.empty();
+        }
+        return Optional.of(ResultKey.ofRouteRequest(
+                ApiKeyAuthenticator.tenant(ctx),
+                request,
+                HeaderRules::identifiesRequest,
+                route.cache().ttl()));
+    }
+
+    private static HttpRequestJob capture(RoutingContext ctx, RouteConfig route) {
         HttpServerRequest in = ctx.request();
         List<HeaderField> headers = new ArrayList<>();
         for (HeaderField h : HeaderRules.requestFields(in.headers(), route)) {
@@ -170,7 +194,7 @@ public final class RouteHandler {
                 in.remoteAddress() == null ? "unknown" : in.remoteAddress().hostAddress();
         headers.addAll(HeaderRules.forwardingFields(in.headers(), client, scheme, host));
         Buffer body = ctx.body().buffer();
-        HttpRequestJob job = new HttpRequestJob(
+        return new HttpRequestJob(
                 route.name(),
                 route.upstreams().stream().map(URI::toString).toList(),
                 in.method().name(),
@@ -181,6 +205,9 @@ public final class RouteHandler {
                 route.asyncTimeout(),
                 route.retryOn(),
                 route.maxResponseSize());
+    }
+
+    private static JsonNode toJson(HttpRequestJob job) {
         try {
             // Through bytes, so the body is a base64 text node exactly as the store will give it back.
             return Json.MAPPER.readTree(Json.toBytes(job));

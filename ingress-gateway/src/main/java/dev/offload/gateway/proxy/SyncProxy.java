@@ -10,9 +10,9 @@ import dev.offload.gateway.http.ErrorCode;
 import dev.offload.gateway.routes.HeaderRules;
 import dev.offload.gateway.routes.RouteConfig;
 import dev.offload.model.http.HeaderField;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -31,17 +31,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Proxies sync route calls: picks an upstream round-robin, skipping those whose circuit breaker is open or whose
  * bulkhead is full, and fails over to the next one when a connection cannot be had (before any body byte was sent);
  * streams the request body up and the response body down without buffering either; strips hop-by-hop and configured
- * headers and adds the forwarding headers. The route's timeout bounds the wait for the response headers (then 504)
- * and any silence while the body streams.
+ * headers and adds the forwarding headers. The route's timeout bounds the wait for the response headers (each
+ * upstream's Resilience4j time limiter; then 504) and any silence while the body streams (the connection's idle
+ * timeout).
  *
  * <p>GET and HEAD calls of routes with {@code cache.enabled} go through the {@link ResponseCache}: answered from
  * Redis when it holds a fresh response ({@code X-Cache: HIT}), revalidated with a conditional upstream call when it
@@ -51,7 +53,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>5xx answers, timeouts and connection errors count as failures for the upstream's breaker. When every upstream's
  * breaker is open the call gets 503 upstream-unavailable with Retry-After at once, without touching any upstream.
  *
- * <p>Thread-safe; one instance serves all verticles. Handlers run on the event loop and never block.
+ * <p>Thread-safe; one instance serves all verticles. Handlers run on the event loop and never block: the time
+ * limiters' timers run on one daemon thread of the proxy's own, and their outcome comes back to the request's
+ * context before the request or response is touched.
  */
 public final class SyncProxy implements AutoCloseable {
     private final Map<String, List<Upstream>> upstreams = new HashMap<>();
@@ -59,6 +63,7 @@ public final class SyncProxy implements AutoCloseable {
     private final ResponseCache cache;
     private final List<ProxyInterceptor> interceptors;
     private final CircuitBreakerRegistry breakers;
+    private final ScheduledThreadPoolExecutor timers = timers();
 
     /**
      * @param cache answers GET/HEAD on routes with {@code cache.enabled}
@@ -70,14 +75,13 @@ public final class SyncProxy implements AutoCloseable {
             List<RouteConfig> routes,
             ResponseCache cache,
             List<ProxyInterceptor> interceptors,
-            CircuitBreakerRegistry breakers,
-            BulkheadRegistry bulkheads) {
+            UpstreamGuards guards) {
         this.cache = cache;
         this.interceptors = List.copyOf(interceptors);
-        this.breakers = breakers;
+        this.breakers = guards.breakers();
         for (RouteConfig route : routes) {
             List<Upstream> group = new ArrayList<>();
-            route.upstreams().forEach(base -> group.add(new Upstream(vertx, route, base, breakers, bulkheads)));
+            route.upstreams().forEach(base -> group.add(new Upstream(vertx, route, base, guards)));
             upstreams.put(route.name(), List.copyOf(group));
             next.put(route.name(), new AtomicInteger());
         }
@@ -94,6 +98,18 @@ public final class SyncProxy implements AutoCloseable {
         });
     }
 
+    /**
+     * The time limiters' timer thread: a daemon, so that it never holds the JVM up, and cancelled timers (every
+     * answered call cancels one) leave its queue at once instead of when they would have fired.
+     */
+    private static ScheduledThreadPoolExecutor timers() {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(
+                1,
+                Thread.ofPlatform().name("offload-upstream-timeouts").daemon().factory());
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
+    }
+
     private Future<Boolean> before(RoutingContext ctx, RouteConfig route, int index) {
         if (index == interceptors.size()) {
             return Future.succeededFuture(false);
@@ -106,10 +122,10 @@ public final class SyncProxy implements AutoCloseable {
 
     private void call(RoutingContext ctx, RouteConfig route) {
         HttpMethod method = ctx.request().method();
-        if (route.cache().enabled() && (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))) {
+        if (route.cache().enabled() && RouteConfig.CACHED_METHODS.contains(method.name())) {
             cached(ctx, route);
         } else {
-            fetch(ctx, route, Revalidation.passThrough())
+            fetch(new Fetch(ctx, route, Revalidation.passThrough(), false))
                     .onSuccess(answer -> relay(ctx, route, answer))
                     .onFailure(ctx::fail);
         }
@@ -132,7 +148,7 @@ public final class SyncProxy implements AutoCloseable {
                 route.name(), in.method(), in.uri(), forwarded, route.cache().ttl());
         cache.serve(
                         request,
-                        revalidation -> fetch(ctx, route, revalidation)
+                        revalidation -> fetch(new Fetch(ctx, route, revalidation, true))
                                 .map(answer -> new UpstreamResponse(answer.statusCode(), answer.headers(), answer)))
                 .onSuccess(answer -> respond(ctx, answer))
                 .onFailure(ctx::fail);
@@ -164,50 +180,67 @@ public final class SyncProxy implements AutoCloseable {
     }
 
     /**
-     * Calls an upstream of the route with the client's request (headers adjusted by {@code revalidation}): round
+     * One upstream call for a client's request.
+     *
+     * @param revalidation how the request headers are adjusted
+     * @param shared whether requests other than the client's wait for the call (a response cache miss may serve
+     *     coalesced requests): then it goes on when its client goes away
+     */
+    private record Fetch(RoutingContext ctx, RouteConfig route, Revalidation revalidation, boolean shared) {}
+
+    /**
+     * Calls an upstream of the route with the client's request (headers adjusted by the fetch's revalidation): round
      * robin, failing over while no connection can be had. Completes when the response head arrived, with its body
      * unread, on the request's context; fails with the problem to answer (502, 503, 504). The breaker judges the
      * call by the head; the bulkhead place is held until the client's exchange is over.
      */
-    private Future<HttpClientResponse> fetch(RoutingContext ctx, RouteConfig route, Revalidation revalidation) {
-        List<Upstream> group = upstreams.get(route.name());
-        int start = Math.floorMod(next.get(route.name()).getAndIncrement(), group.size());
+    private Future<HttpClientResponse> fetch(Fetch fetch) {
+        String name = fetch.route().name();
+        List<Upstream> group = upstreams.get(name);
+        int start = Math.floorMod(next.get(name).getAndIncrement(), group.size());
         List<Upstream> order = new ArrayList<>(group.size());
         for (int i = 0; i < group.size(); i++) {
             order.add(group.get((start + i) % group.size()));
         }
         Promise<HttpClientResponse> answered = Promise.promise();
-        attempt(ctx, route, revalidation, order, 0, new ArrayList<>(), answered);
+        attempt(fetch, order, 0, new ArrayList<>(), answered);
         return answered.future();
     }
 
     /** Tries {@code order[index]}, and the following upstreams while no connection could be had. */
     private void attempt(
-            RoutingContext ctx,
-            RouteConfig route,
-            Revalidation revalidation,
-            List<Upstream> order,
-            int index,
-            List<String> why,
-            Promise<HttpClientResponse> answered) {
+            Fetch fetch, List<Upstream> order, int index, List<String> why, Promise<HttpClientResponse> answered) {
+        RouteConfig route = fetch.route();
         if (index == order.size()) {
             answered.fail(exhausted(route, order, why));
+            return;
+        }
+        if (fetch.ctx().response().closed()) {
+            answered.fail(new IllegalStateException("the client went away before an upstream was called"));
             return;
         }
         Upstream upstream = order.get(index);
         if (!upstream.breaker.tryAcquirePermission()) {
             why.add(upstream + ": circuit breaker open");
-            attempt(ctx, route, revalidation, order, index + 1, why, answered);
+            attempt(fetch, order, index + 1, why, answered);
             return;
         }
         if (!upstream.bulkhead.tryAcquirePermission()) {
             upstream.breaker.releasePermission();
             why.add(upstream + ": " + route.bulkhead() + " calls in flight (routes." + route.name() + ".bulkhead)");
-            attempt(ctx, route, revalidation, order, index + 1, why, answered);
+            attempt(fetch, order, index + 1, why, answered);
             return;
         }
         Call call = new Call(upstream);
-        HttpServerRequest in = ctx.request();
+        // Registered before anything can keep the call waiting (the pool, the upstream), so it cannot miss the end:
+        // the bulkhead place is held until the client's exchange is over, however it ends.
+        fetch.ctx().addEndHandler(ended -> {
+            if (ended.failed() && !fetch.shared()) {
+                call.abandoned();
+            }
+            call.release();
+        });
+        HttpServerRequest in = fetch.ctx().request();
         RequestOptions options = new RequestOptions()
                 .setMethod(in.method())
                 .setHost(upstream.host)
@@ -219,22 +252,24 @@ public final class SyncProxy implements AutoCloseable {
             if (connected.failed()) {
                 call.failed(connected.cause());
                 why.add(upstream + ": " + describe(connected.cause()));
-                attempt(ctx, route, revalidation, order, index + 1, why, answered);
+                attempt(fetch, order, index + 1, why, answered);
+            } else if (!call.connected(connected.result())) {
+                answered.fail(new IllegalStateException("the client went away before " + upstream + " was called"));
             } else {
-                exchange(ctx, route, revalidation, call, connected.result()).onComplete(answered);
+                exchange(fetch, call, connected.result()).onComplete(answered);
             }
         });
     }
 
-    private Future<HttpClientResponse> exchange(
-            RoutingContext ctx, RouteConfig route, Revalidation revalidation, Call call, HttpClientRequest out) {
-        HttpServerRequest in = ctx.request();
+    private Future<HttpClientResponse> exchange(Fetch fetch, Call call, HttpClientRequest out) {
+        RouteConfig route = fetch.route();
+        HttpServerRequest in = fetch.ctx().request();
         for (HeaderField h : HeaderRules.requestFields(in.headers(), route)) {
             if (!HeaderRules.isForwarding(h.name())) {
                 out.headers().add(h.name(), h.value());
             }
         }
-        revalidation.applyTo(out.headers());
+        fetch.revalidation().applyTo(out.headers());
         String scheme = in.scheme() == null ? "http" : in.scheme();
         String host = in.authority() == null ? null : in.authority().toString();
         String client =
@@ -249,14 +284,20 @@ public final class SyncProxy implements AutoCloseable {
         boolean hasBody = length != null
                 || in.getHeader("Transfer-Encoding") != null
                 || (in.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !in.isEnded());
-        long timeout = route.timeout().toMillis();
-        Future<HttpClientResponse> response = hasBody ? out.send(in) : out.send();
-        return response.timeout(timeout, TimeUnit.MILLISECONDS).transform(answered -> {
+        Context context = fetch.ctx().vertx().getOrCreateContext();
+        // The stage completes on the event loop when the head arrives, or on the timer thread when the time is up:
+        // either way the rest goes on on the request's context.
+        var limited = call.upstream.timeLimiter.executeCompletionStage(
+                timers, () -> (hasBody ? out.send(in) : out.send()).toCompletionStage());
+        return Future.fromCompletionStage(limited, context).transform(answered -> {
             if (answered.failed()) {
-                out.reset(0, answered.cause());
-                call.failed(answered.cause());
+                Throwable cause = answered.cause() instanceof CompletionException wrapped && wrapped.getCause() != null
+                        ? wrapped.getCause()
+                        : answered.cause();
+                out.reset(0, cause);
+                call.failed(cause);
                 return Future.failedFuture(
-                        answered.cause() instanceof TimeoutException
+                        cause instanceof TimeoutException
                                 ? ApiException.of(
                                         ErrorCode.UPSTREAM_TIMEOUT,
                                         "upstream " + call.upstream + " did not answer within "
@@ -264,7 +305,7 @@ public final class SyncProxy implements AutoCloseable {
                                                 + ".timeout)")
                                 : ApiException.of(
                                         ErrorCode.BAD_GATEWAY,
-                                        "upstream " + call.upstream + " failed: " + describe(answered.cause())));
+                                        "upstream " + call.upstream + " failed: " + describe(cause)));
             }
             HttpClientResponse answer = answered.result();
             if (answer.statusCode() >= 500) {
@@ -272,8 +313,6 @@ public final class SyncProxy implements AutoCloseable {
             } else {
                 call.answered();
             }
-            // The call holds its bulkhead place until the body has streamed, not only until the headers came.
-            ctx.addEndHandler(ended -> call.release());
             return Future.succeededFuture(answer);
         });
     }
@@ -330,32 +369,48 @@ public final class SyncProxy implements AutoCloseable {
     @Override
     public void close() {
         upstreams.values().forEach(group -> group.forEach(u -> u.client.close()));
+        timers.shutdownNow();
     }
 
     /**
      * One call's claims on an upstream: its breaker permission, settled once when the answer (or the failure) is
-     * known, and its bulkhead place, released once when the exchange is over.
+     * known, or given back unjudged when the client went away first; and its bulkhead place, released once when the
+     * exchange is over. Confined to the request's context.
      */
     private static final class Call {
         private final Upstream upstream;
         private final long start = System.nanoTime();
-        private final AtomicBoolean judged = new AtomicBoolean();
-        private final AtomicBoolean released = new AtomicBoolean();
+        private boolean judged;
+        private boolean released;
+        private boolean abandoned;
+        private HttpClientRequest request;
 
         Call(Upstream upstream) {
             this.upstream = upstream;
         }
 
+        /** The connection came; false (and the request dropped) if the client has gone away meanwhile. */
+        boolean connected(HttpClientRequest request) {
+            this.request = request;
+            if (abandoned) {
+                request.reset();
+                return false;
+            }
+            return true;
+        }
+
         /** The upstream answered with headers; the body may still be streaming. */
         void answered() {
-            if (judged.compareAndSet(false, true)) {
+            if (!judged) {
+                judged = true;
                 upstream.breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
         }
 
         /** The upstream answered with a server error; the body may still be streaming. */
         void answeredWithError(Throwable why) {
-            if (judged.compareAndSet(false, true)) {
+            if (!judged) {
+                judged = true;
                 upstream.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, why);
             }
         }
@@ -366,8 +421,25 @@ public final class SyncProxy implements AutoCloseable {
             release();
         }
 
+        /**
+         * The client went away: the upstream request is dropped (what it would answer has nobody to go to), and a
+         * call that had no answer yet is not held against the upstream. Ends the call.
+         */
+        void abandoned() {
+            abandoned = true;
+            if (!judged) {
+                judged = true;
+                upstream.breaker.releasePermission();
+            }
+            if (request != null) {
+                request.reset();
+            }
+            release();
+        }
+
         void release() {
-            if (released.compareAndSet(false, true)) {
+            if (!released) {
+                released = true;
                 upstream.bulkhead.onComplete();
             }
         }

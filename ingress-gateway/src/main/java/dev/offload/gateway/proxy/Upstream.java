@@ -3,10 +3,10 @@ package dev.offload.gateway.proxy;
 import dev.offload.gateway.routes.RouteConfig;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -18,8 +18,9 @@ import java.util.List;
 
 /**
  * One upstream base URL of a route with what guards it: a pooled keep-alive HTTP client (its own pool of {@code
- * routes.<name>.poolSize} connections), a circuit breaker and a bulkhead. Thread-safe; the client completes its
- * futures on the caller's event loop.
+ * routes.<name>.poolSize} connections; HTTP/2 by ALPN for https, by prior knowledge for http with {@code
+ * routes.<name>.http2}), a circuit breaker, a bulkhead and a time limiter ({@code routes.<name>.timeout} for the
+ * response head). Thread-safe; the client completes its futures on the caller's event loop.
  */
 final class Upstream {
     final URI base;
@@ -30,8 +31,9 @@ final class Upstream {
     final HttpClientAgent client;
     final CircuitBreaker breaker;
     final Bulkhead bulkhead;
+    final TimeLimiter timeLimiter;
 
-    Upstream(Vertx vertx, RouteConfig route, URI base, CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads) {
+    Upstream(Vertx vertx, RouteConfig route, URI base, UpstreamGuards guards) {
         this.base = base;
         this.ssl = base.getScheme().equalsIgnoreCase("https");
         this.host = base.getHost();
@@ -60,23 +62,33 @@ final class Upstream {
                 .build();
         String name = route.name() + " " + base;
         RouteConfig.Breaker b = route.breaker();
-        this.breaker = breakers.circuitBreaker(
-                name,
-                CircuitBreakerConfig.custom()
-                        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                        .slidingWindowSize(b.window())
-                        .minimumNumberOfCalls(Math.min(b.minimumCalls(), b.window()))
-                        .failureRateThreshold(b.failureRate())
-                        .waitDurationInOpenState(b.openFor())
-                        .permittedNumberOfCallsInHalfOpenState(b.halfOpenCalls())
-                        .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                        .build());
-        this.bulkhead = bulkheads.bulkhead(
-                name,
-                BulkheadConfig.custom()
-                        .maxConcurrentCalls(route.bulkhead())
-                        .maxWaitDuration(Duration.ZERO)
-                        .build());
+        this.breaker = guards.breakers()
+                .circuitBreaker(
+                        name,
+                        CircuitBreakerConfig.custom()
+                                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                                .slidingWindowSize(b.window())
+                                .minimumNumberOfCalls(Math.min(b.minimumCalls(), b.window()))
+                                .failureRateThreshold(b.failureRate())
+                                .waitDurationInOpenState(b.openFor())
+                                .permittedNumberOfCallsInHalfOpenState(b.halfOpenCalls())
+                                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                                .build());
+        this.bulkhead = guards.bulkheads()
+                .bulkhead(
+                        name,
+                        BulkheadConfig.custom()
+                                .maxConcurrentCalls(route.bulkhead())
+                                .maxWaitDuration(Duration.ZERO)
+                                .build());
+        // The proxy resets the upstream request itself on a timeout; there is no thread to interrupt.
+        this.timeLimiter = guards.timeLimiters()
+                .timeLimiter(
+                        name,
+                        TimeLimiterConfig.custom()
+                                .timeoutDuration(route.timeout())
+                                .cancelRunningFuture(false)
+                                .build());
     }
 
     /** The upstream URI of a request path and query. */

@@ -19,6 +19,7 @@ import java.util.TreeSet;
 public final class HeaderRules {
     private static final Set<String> HOP_BY_HOP =
             Set.of("connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade");
+    private static final Set<String> PER_REQUEST = Set.of("traceparent", "tracestate", "x-request-id");
 
     private HeaderRules() {}
 
@@ -74,6 +75,17 @@ public final class HeaderRules {
                 || n.equals("x-forwarded-proto")
                 || n.equals("x-forwarded-host")
                 || n.equals("forwarded");
+    }
+
+    /**
+     * Whether a request header says what the client asks for, so that it is part of a cached async route request's
+     * identity: every header but the forwarding ones (they carry the client's address and would make every client
+     * distinct) and the per-request correlation ids ({@code traceparent}, {@code tracestate}, {@code X-Request-Id}),
+     * which differ on every request without changing what it asks.
+     */
+    public static boolean identifiesRequest(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return !isForwarding(n) && !PER_REQUEST.contains(n);
     }
 
     /** The upstream's response header fields that may reach the client. */

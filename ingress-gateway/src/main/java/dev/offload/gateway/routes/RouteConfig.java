@@ -37,7 +37,9 @@ import java.util.TreeSet;
  * @param breaker the circuit breaker settings, per upstream
  * @param bulkhead sync: calls in flight per upstream before further calls fail over or get 503
  * @param rateLimit the {@code rateLimits} policies every call is checked against first, in order; empty: none
- * @param cache sync: whether GET/HEAD answers go through the response cache, and the TTL of those without their own
+ * @param cache whether GET/HEAD calls are cached, and for how long: sync routes through the response cache (the TTL
+ *     of answers without their own freshness), async routes by reusing an identical earlier request's succeeded job
+ *     (the TTL: how long after it finished; zero: as long as it is kept)
  */
 public record RouteConfig(
         String name,
@@ -118,11 +120,13 @@ public record RouteConfig(
             .integer(32, 1, 10_000);
     public static final ConfigKey<Boolean> HTTP2 = ConfigKey.in(GROUP, P + "http2")
             .rare()
-            .doc("Sync calls: speak HTTP/2 without TLS (prior knowledge) to http: upstreams. https: upstreams"
-                    + " negotiate HTTP/2 by ALPN anyway.")
+            .doc("Sync calls: speak HTTP/2 without TLS (prior knowledge) to http: upstreams, multiplexing the calls"
+                    + " on poolSize / 16 connections (at least one). https: upstreams negotiate HTTP/2 by ALPN"
+                    + " anyway.")
             .bool(false);
     public static final ConfigKey<Integer> BULKHEAD = ConfigKey.in(GROUP, P + "bulkhead")
-            .doc("Sync calls in flight per upstream; beyond it a call fails over to the next upstream, or gets 503.")
+            .doc("Sync calls in flight per upstream; beyond it a call fails over to the next upstream, or gets 503."
+                    + " A call's place is held until its response was sent or its client went away.")
             .integer(256, 1, 100_000);
     public static final ConfigKey<Integer> BREAKER_WINDOW = ConfigKey.in(GROUP, P + "breaker.window")
             .doc("Circuit breaker: the last calls per upstream whose failure rate decides (5xx, timeouts and"
@@ -149,15 +153,22 @@ public record RouteConfig(
                     + " Retry-After, and every answer carries RateLimit-Policy and RateLimit. Empty: not limited.")
             .list(List.of());
     public static final ConfigKey<Boolean> CACHE_ENABLED = ConfigKey.in(GROUP, P + "cache.enabled")
-            .doc("Sync routes: GET and HEAD answers go through the shared response cache (gateway.cache.*), which"
-                    + " follows the upstream's Cache-Control (max-age, s-maxage, no-store, private, Vary) and"
-                    + " revalidates with ETag / Last-Modified; answers carry X-Cache: HIT, MISS or STALE.")
+            .doc("GET and HEAD calls are cached; other methods never are. Sync routes: answers go through the shared"
+                    + " response cache (gateway.cache.*), which follows the upstream's Cache-Control (max-age,"
+                    + " s-maxage, no-store, private, Vary) and revalidates with ETag / Last-Modified; answers carry"
+                    + " X-Cache: HIT, MISS or STALE. Async routes: a request identical to an earlier one of the same"
+                    + " tenant (method, path, query, headers except forwarding and trace ids, body) whose job"
+                    + " succeeded is answered 200 with that job's document and X-Cache: HIT instead of a new job.")
             .bool(false);
     public static final ConfigKey<Duration> CACHE_TTL = ConfigKey.in(GROUP, P + "cache.ttl")
-            .doc("Sync routes with cache.enabled: how long an answer whose Cache-Control gives no max-age or"
-                    + " s-maxage stays fresh (no-store, private and no-cache are still obeyed). 0: only answers that"
-                    + " state their freshness are cached.")
+            .doc("Routes with cache.enabled. Sync: how long an answer whose Cache-Control gives no max-age or"
+                    + " s-maxage stays fresh (no-store, private and no-cache are still obeyed); 0: only answers that"
+                    + " state their freshness are cached. Async: how long after an earlier job finished its result"
+                    + " may answer; 0: as long as the job is kept.")
             .duration(Duration.ZERO, Duration.ZERO, Duration.ofDays(365));
+
+    /** The methods whose calls {@code cache.enabled} caches: the safe ones whose answer can be reused. */
+    public static final Set<String> CACHED_METHODS = Set.of("GET", "HEAD");
 
     private static final Set<String> KNOWN_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
@@ -288,7 +299,7 @@ public record RouteConfig(
                 breaker,
                 settings.get(BULKHEAD.forName(name)),
                 rateLimitOf(settings, name, policies),
-                cacheOf(settings, name, mode));
+                cacheOf(settings, name, methods));
         return settings.violationCount() == violations ? route : null;
     }
 
@@ -348,14 +359,14 @@ public record RouteConfig(
         return names;
     }
 
-    private static Cache cacheOf(Settings settings, String name, RouteMode mode) {
+    private static Cache cacheOf(Settings settings, String name, Set<String> methods) {
         ConfigKey<Boolean> enabledKey = CACHE_ENABLED.forName(name);
         ConfigKey<Duration> ttlKey = CACHE_TTL.forName(name);
         boolean enabled = settings.get(enabledKey);
         Duration ttl = settings.get(ttlKey);
-        if (enabled && mode == RouteMode.ASYNC) {
-            settings.reject(enabledKey.name() + ": only sync routes are cached (an async route answers 202 with a"
-                    + " job); set it to false or use mode sync");
+        if (enabled && !methods.isEmpty() && methods.stream().noneMatch(CACHED_METHODS::contains)) {
+            settings.reject(enabledKey.name() + ": only GET and HEAD calls are cached, but "
+                    + METHODS.forName(name).name() + " is " + methods + "; set it to false or take GET");
         }
         if (!enabled && !ttl.isZero()) {
             // A TTL that silently does nothing would look like a cache that does not work.

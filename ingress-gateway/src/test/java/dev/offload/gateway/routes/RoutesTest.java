@@ -128,6 +128,7 @@ class RoutesTest {
         values.put("routes.reports.cache.ttl", "30s");
         values.putAll(route("jobs", "/api/jobs/**", "http://jobs:8080"));
         values.put("routes.jobs.mode", "async");
+        values.put("routes.jobs.methods", "POST,PUT");
         values.put("routes.jobs.cache.enabled", "true");
 
         assertThatThrownBy(() -> read(values))
@@ -136,6 +137,20 @@ class RoutesTest {
                         .anyMatch(v -> v.startsWith("routes.reports.rateLimit") && v.contains("'nope'"))
                         .anyMatch(v ->
                                 v.startsWith("routes.reports.cache.ttl") && v.contains("routes.reports.cache.enabled"))
-                        .anyMatch(v -> v.startsWith("routes.jobs.cache.enabled") && v.contains("sync")));
+                        .anyMatch(v -> v.startsWith("routes.jobs.cache.enabled") && v.contains("routes.jobs.methods")));
+    }
+
+    @Test
+    void asyncRouteMayBeCachedWithItsTtlAsTheResultsMaxAge() {
+        Map<String, String> values = route("reports", "/api/reports/**", "http://reports:8080");
+        values.put("routes.reports.mode", "async");
+        values.put("routes.reports.methods", "GET,POST");
+        values.put("routes.reports.cache.enabled", "true");
+        values.put("routes.reports.cache.ttl", "10m");
+
+        RouteConfig route = read(values).all().get(0);
+
+        assertThat(route.mode()).isEqualTo(RouteMode.ASYNC);
+        assertThat(route.cache()).isEqualTo(new RouteConfig.Cache(true, java.time.Duration.ofMinutes(10)));
     }
 }
