@@ -59,6 +59,23 @@ class RabbitMqOutageIT {
         }
     }
 
+    @Test
+    void anOpenBrokerBreakerOnARabbitMqQueueAnswers503AtOnceAndClosesWhenTheBrokerIsBack() throws Exception {
+        URI broker = URI.create(RabbitMqFixture.uri());
+        try (TcpProxy proxy = TcpProxy.to(broker.getHost(), broker.getPort())) {
+            BrokerBreakerScenario.opensAnswersAtOnceAndClosesWhenTheBrokerIsBack(
+                    v -> {
+                        v.put("transport.rabbitmq.queues", "default,parked");
+                        v.put("transport.rabbitmq.publishTimeout", PUBLISH_TIMEOUT.toMillis() + "ms");
+                        v.put("transport.rabbitmq.uri", proxied(broker, proxy.port()));
+                        return v;
+                    },
+                    PUBLISH_TIMEOUT,
+                    proxy::cut,
+                    proxy::restore);
+        }
+    }
+
     /** @param openConnections Offload's connections to the broker, or null where they cannot be told apart */
     private void survivesAnOutage(
             UnaryOperator<java.util.Map<String, String>> tweaks,
