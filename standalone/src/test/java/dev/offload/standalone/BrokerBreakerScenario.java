@@ -1,10 +1,8 @@
 package dev.offload.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.offload.model.Job;
-import dev.offload.model.JobState;
 import dev.offload.store.JobQuery;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -56,7 +54,7 @@ final class BrokerBreakerScenario {
             ApiClient api = cluster.startGateway(p -> p, meters);
             ApiClient management = cluster.startManagement(meters);
             cluster.startWorker();
-            List<String> accepted = new ArrayList<>(submitAll(api, 3));
+            List<String> accepted = new ArrayList<>(api.submitEchoes(3));
             takeAway.run();
             try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 // At once: each may wait for the publish timeout.
@@ -89,28 +87,12 @@ final class BrokerBreakerScenario {
 
             bringBack.run();
             // After openFor, trial publishes go through; they may still fail while the clients reconnect.
-            await().atMost(Duration.ofSeconds(90))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> {
-                        ApiClient.Response again = api.submit(ECHO);
-                        if (again.status() == 202) {
-                            accepted.add(again.id());
-                            return true;
-                        }
-                        return false;
-                    });
-            accepted.addAll(submitAll(api, 5));
+            accepted.add(api.awaitAcceptedEcho(Duration.ofSeconds(90)));
+            accepted.addAll(api.submitEchoes(5));
 
             assertThat(breakerState(management)).isEqualTo("CLOSED");
             assertThat(stateGauge(meters, "closed")).isEqualTo(1.0);
-            await().atMost(Duration.ofSeconds(90))
-                    .untilAsserted(() -> assertThat(accepted)
-                            .allSatisfy(id -> assertThat(cluster.store()
-                                            .find(id)
-                                            .orElseThrow()
-                                            .state())
-                                    .as(id)
-                                    .isEqualTo(JobState.SUCCEEDED)));
+            cluster.awaitSucceeded(accepted, Duration.ofSeconds(90));
         }
     }
 
@@ -130,15 +112,5 @@ final class BrokerBreakerScenario {
                 .tags("name", BREAKER, "state", state)
                 .gauge()
                 .value();
-    }
-
-    private static List<String> submitAll(ApiClient api, int count) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            ApiClient.Response response = api.submit(ECHO);
-            assertThat(response.status()).isEqualTo(202);
-            ids.add(response.id());
-        }
-        return ids;
     }
 }

@@ -1,5 +1,7 @@
 package dev.offload.standalone;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.offload.config.Settings;
 import dev.offload.gateway.Gateway;
 import dev.offload.gateway.GatewayBackends;
@@ -7,6 +9,7 @@ import dev.offload.gateway.GatewayConfig;
 import dev.offload.gateway.JobDefaults;
 import dev.offload.gateway.management.HealthCheck;
 import dev.offload.gateway.management.ManagementServer;
+import dev.offload.model.JobState;
 import dev.offload.store.CacheStores;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
@@ -34,7 +37,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -112,6 +117,17 @@ final class TestCluster implements AutoCloseable {
     /** A store connection of the test's own, for assertions and direct manipulation. */
     JobStore store() {
         return observer;
+    }
+
+    /** Waits until every job of {@code ids} has succeeded. */
+    void awaitSucceeded(Collection<String> ids, Duration atMost) {
+        org.awaitility.Awaitility.await()
+                .atMost(atMost)
+                .untilAsserted(() -> assertThat(ids)
+                        .allSatisfy(
+                                id -> assertThat(observer.find(id).orElseThrow().state())
+                                        .as(id)
+                                        .isEqualTo(JobState.SUCCEEDED)));
     }
 
     KafkaTransportConfig kafkaConfig() {
