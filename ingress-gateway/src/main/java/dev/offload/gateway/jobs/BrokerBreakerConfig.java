@@ -50,11 +50,6 @@ public record BrokerBreakerConfig(int window, int minimumCalls, int failureRate,
         }
     }
 
-    /** The defaults of every key. */
-    public static BrokerBreakerConfig defaults() {
-        return from(Settings.of(java.util.Map.of()));
-    }
-
     public static List<ConfigKey<?>> keys() {
         return List.of(WINDOW, MINIMUM_CALLS, FAILURE_RATE, OPEN_FOR, HALF_OPEN_CALLS);
     }

@@ -9,9 +9,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.vertx.core.Future;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,7 +29,7 @@ final class GuardedPublisher {
     static final String BREAKER_PREFIX = "broker ";
     private final JobPublisher publisher;
     private final BrokerBreakerConfig config;
-    private final Map<String, CircuitBreaker> breakers = new TreeMap<>();
+    private final Map<String, CircuitBreaker> breakers;
 
     /** Registers a breaker for each of {@code queues} in {@code registry} at once, so that readiness shows them all. */
     GuardedPublisher(
@@ -48,7 +48,9 @@ final class GuardedPublisher {
                 .ignoreException(e -> !(e instanceof TransportUnavailableException))
                 .recordException(e -> e instanceof TransportUnavailableException)
                 .build();
-        queues.forEach(queue -> breakers.put(queue, registry.circuitBreaker(BREAKER_PREFIX + queue, breakerConfig)));
+        Map<String, CircuitBreaker> byQueue = new HashMap<>();
+        queues.forEach(queue -> byQueue.put(queue, registry.circuitBreaker(BREAKER_PREFIX + queue, breakerConfig)));
+        this.breakers = Map.copyOf(byQueue);
     }
 
     /**
