@@ -288,7 +288,8 @@ public record ConfigKey<T>(
         };
     }
 
-    static String formatDuration(Duration d) {
+    /** {@code d} as a configuration value would spell it (e.g. {@code 5s}, {@code 250ms}). */
+    public static String formatDuration(Duration d) {
         if (d.isZero()) {
             return "0s";
         }

@@ -139,12 +139,18 @@ public final class Gateway {
     }
 
     /**
-     * Readiness details of the gateway's own guards: the state of every circuit breaker (the store's, {@code store},
-     * and one per sync-route upstream, {@code <route> <base URL>}). An open breaker does not make the gateway unready
-     * (the store and broker checks say that; other routes still work), so this check always passes.
+     * Readiness details of the gateway's own guards: {@code circuitBreakers}, the state of every circuit breaker (the
+     * store's, {@code store}; one per queue around publishing, {@code broker <queue>}; one per sync-route upstream,
+     * {@code <route> <base URL>}), and {@code shedding}, whether new submissions are shed and why. Neither makes the
+     * gateway unready, so both checks always pass: an open breaker leaves the other routes working (the store and
+     * broker checks say whether those are down), and while shedding, polls keep working.
      */
     public List<HealthCheck> healthChecks() {
-        return List.of(new HealthCheck("circuitBreakers", () -> Future.succeededFuture(proxy.states())));
+        return List.of(
+                new HealthCheck("circuitBreakers", () -> Future.succeededFuture(proxy.states())),
+                new HealthCheck(
+                        "shedding",
+                        () -> Future.succeededFuture(limits.shedder().state())));
     }
 
     /** Deploys the HTTP verticles; completes when the port is bound. */

@@ -3,6 +3,7 @@ package dev.offload.gateway;
 import dev.offload.config.ConfigKey;
 import dev.offload.config.Settings;
 import dev.offload.gateway.cache.CacheConfig;
+import dev.offload.gateway.jobs.BrokerBreakerConfig;
 import dev.offload.gateway.limits.LimitsConfig;
 import dev.offload.gateway.routes.Routes;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.Set;
  * @param jobs the defaults and limits for submitted jobs
  * @param cache the response cache's bounds
  * @param limits rate limits, the per-tenant cap on unfinished jobs, load shedding
+ * @param brokerBreaker the circuit breakers around publishing to the broker
  * @param routes the configured offload and proxy routes
  */
 public record GatewayConfig(
@@ -39,6 +41,7 @@ public record GatewayConfig(
         JobDefaults jobs,
         CacheConfig cache,
         LimitsConfig limits,
+        BrokerBreakerConfig brokerBreaker,
         Routes routes) {
 
     private static final String GROUP = "Gateway";
@@ -84,6 +87,7 @@ public record GatewayConfig(
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(brokerBreaker, "brokerBreaker");
         Objects.requireNonNull(routes, "routes");
     }
 
@@ -117,6 +121,7 @@ public record GatewayConfig(
                 jobs,
                 CacheConfig.from(settings),
                 limits,
+                BrokerBreakerConfig.from(settings),
                 Routes.from(settings, jobs.queues(), limits.policies().keySet()));
     }
 

@@ -4,6 +4,7 @@ import dev.offload.config.ConfigKey;
 import dev.offload.gateway.GatewayConfig;
 import dev.offload.gateway.JobDefaults;
 import dev.offload.gateway.cache.CacheConfig;
+import dev.offload.gateway.jobs.BrokerBreakerConfig;
 import dev.offload.gateway.limits.LimitsConfig;
 import dev.offload.gateway.routes.Routes;
 import dev.offload.store.JobTimings;
@@ -25,6 +26,7 @@ final class ConfigCatalog {
         List<ConfigKey<?>> keys = new ArrayList<>();
         keys.addAll(ProcessConfig.keys());
         keys.addAll(GatewayConfig.keys());
+        keys.addAll(BrokerBreakerConfig.keys());
         keys.addAll(CacheConfig.keys());
         keys.addAll(LimitsConfig.keys());
         keys.addAll(Routes.keys());

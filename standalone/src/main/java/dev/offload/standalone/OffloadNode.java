@@ -154,19 +154,7 @@ final class OffloadNode implements AutoCloseable {
                 dispatcher = new WebhookDispatcher(vertx, webhooks, config.webhooks(), clock, meters);
                 dispatcher.start();
             }
-            List<HealthCheck> checks = new ArrayList<>();
-            checks.add(new HealthCheck(
-                    "store",
-                    () -> vertx.executeBlocking(
-                            () -> {
-                                store.ping();
-                                return null;
-                            },
-                            false)));
-            checks.add(new HealthCheck("broker", () -> transport.publisher().checkHealth()));
-            if (gateway != null) {
-                checks.addAll(gateway.healthChecks());
-            }
+            List<HealthCheck> checks = readinessChecks(vertx, store, transport, gateway);
             ManagementServer management = await(
                     ManagementServer.start(vertx, process.managementHost(), process.managementPort(), meters, checks),
                     "listen on management port " + process.managementPort());
@@ -181,6 +169,25 @@ final class OffloadNode implements AutoCloseable {
             vertx.close();
             throw e;
         }
+    }
+
+    /** The checks of {@code /health/ready}: the store, the broker and, with a gateway (or {@code null}), its guards. */
+    static List<HealthCheck> readinessChecks(Vertx vertx, JobStore store, JobTransport transport, Gateway gateway) {
+        List<HealthCheck> checks = new ArrayList<>();
+        checks.add(new HealthCheck(
+                "store",
+                // Jedis blocks its thread for the round trip: off the event loop, unordered so probes never queue.
+                () -> vertx.executeBlocking(
+                        () -> {
+                            store.ping();
+                            return null;
+                        },
+                        false)));
+        checks.add(new HealthCheck("broker", () -> transport.publisher().checkHealth()));
+        if (gateway != null) {
+            checks.addAll(gateway.healthChecks());
+        }
+        return checks;
     }
 
     int apiPort() {

@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.assertj.core.api.Assertions;
 import org.awaitility.Awaitility;
@@ -53,6 +55,28 @@ final class ApiClient {
 
     Response submit(String json, String... headers) {
         return send("POST", "/v1/jobs", json, "application/json", headers);
+    }
+
+    /** Submits {@code count} {@code demo.echo} jobs (payloads 0, 1, …), each of which must get 202; their ids in order. */
+    List<String> submitEchoes(int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Response response = submit("{\"type\":\"demo.echo\",\"payload\":" + i + "}");
+            if (response.status() != 202) {
+                throw new AssertionError("echo " + i + " of " + count + " was not accepted: " + response);
+            }
+            ids.add(response.id());
+        }
+        return ids;
+    }
+
+    /** Submits a {@code demo.echo} job every half second until one gets 202 (e.g. after an outage); its id. */
+    String awaitAcceptedEcho(Duration atMost) {
+        return org.awaitility.Awaitility.await()
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> submit("{\"type\":\"demo.echo\"}"), response -> response.status() == 202)
+                .id();
     }
 
     Response get(String path, String... headers) {

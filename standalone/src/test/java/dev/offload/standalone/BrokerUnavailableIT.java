@@ -9,9 +9,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** A gateway whose broker is away answers 503 quickly, keeps nothing, and recovers when the broker returns. */
+/**
+ * A gateway whose broker is away answers 503 quickly (at once when its breaker is open), keeps nothing, and recovers
+ * when the broker returns.
+ */
 class BrokerUnavailableIT {
 
     @Test
@@ -52,6 +56,27 @@ class BrokerUnavailableIT {
             } finally {
                 restarted.close();
             }
+        }
+    }
+
+    @Test
+    void anOpenBrokerBreakerAnswers503AtOnceAndClosesWhenTheBrokerIsBack() throws Exception {
+        Path dir = Files.createTempDirectory("offload-broker-breaker");
+        int port = freePort();
+        Duration publishTimeout = Duration.ofSeconds(4);
+        AtomicReference<EmbeddedKafkaBroker> broker = new AtomicReference<>(EmbeddedKafkaBroker.start(dir, port));
+        try {
+            BrokerBreakerScenario.opensAnswersAtOnceAndClosesWhenTheBrokerIsBack(
+                    v -> {
+                        v.put("transport.kafka.bootstrapServers", broker.get().bootstrapServers());
+                        v.put("transport.kafka.publishTimeout", publishTimeout.toMillis() + "ms");
+                        return v;
+                    },
+                    publishTimeout,
+                    () -> broker.get().close(),
+                    () -> broker.set(EmbeddedKafkaBroker.start(dir, port)));
+        } finally {
+            broker.get().close();
         }
     }
 

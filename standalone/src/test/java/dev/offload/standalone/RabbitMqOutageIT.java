@@ -1,10 +1,8 @@
 package dev.offload.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.offload.model.JobState;
 import dev.offload.testing.RabbitMqFixture;
 import dev.offload.testing.TcpProxy;
 import java.net.URI;
@@ -59,6 +57,23 @@ class RabbitMqOutageIT {
         }
     }
 
+    @Test
+    void anOpenBrokerBreakerOnARabbitMqQueueAnswers503AtOnceAndClosesWhenTheBrokerIsBack() throws Exception {
+        URI broker = URI.create(RabbitMqFixture.uri());
+        try (TcpProxy proxy = TcpProxy.to(broker.getHost(), broker.getPort())) {
+            BrokerBreakerScenario.opensAnswersAtOnceAndClosesWhenTheBrokerIsBack(
+                    v -> {
+                        v.put("transport.rabbitmq.queues", "default,parked");
+                        v.put("transport.rabbitmq.publishTimeout", PUBLISH_TIMEOUT.toMillis() + "ms");
+                        v.put("transport.rabbitmq.uri", proxied(broker, proxy.port()));
+                        return v;
+                    },
+                    PUBLISH_TIMEOUT,
+                    proxy::cut,
+                    proxy::restore);
+        }
+    }
+
     /** @param openConnections Offload's connections to the broker, or null where they cannot be told apart */
     private void survivesAnOutage(
             UnaryOperator<java.util.Map<String, String>> tweaks,
@@ -74,7 +89,7 @@ class RabbitMqOutageIT {
             ApiClient api = cluster.startGateway();
             cluster.startWorker();
             List<String> accepted = new ArrayList<>();
-            accepted.addAll(submit(api, 20));
+            accepted.addAll(api.submitEchoes(20));
             if (openConnections != null) {
                 assertThat(openConnections.getAsInt())
                         .as("gateway and worker reach RabbitMQ")
@@ -91,31 +106,15 @@ class RabbitMqOutageIT {
             assertThat(took).as("a 503, not a hang").isLessThan(PUBLISH_TIMEOUT.plusSeconds(3));
 
             bringBack.run();
-            await().atMost(Duration.ofSeconds(90))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> {
-                        ApiClient.Response again = api.submit("{\"type\":\"demo.echo\"}");
-                        if (again.status() == 202) {
-                            accepted.add(again.id());
-                            return true;
-                        }
-                        return false;
-                    });
-            accepted.addAll(submit(api, 20));
+            accepted.add(api.awaitAcceptedEcho(Duration.ofSeconds(90)));
+            accepted.addAll(api.submitEchoes(20));
             if (openConnections != null) {
                 assertThat(openConnections.getAsInt())
                         .as("gateway and worker reconnected by themselves")
                         .isGreaterThanOrEqualTo(2);
             }
 
-            await().atMost(Duration.ofSeconds(90))
-                    .untilAsserted(() -> assertThat(accepted)
-                            .allSatisfy(id -> assertThat(cluster.store()
-                                            .find(id)
-                                            .orElseThrow()
-                                            .state())
-                                    .as(id)
-                                    .isEqualTo(JobState.SUCCEEDED)));
+            cluster.awaitSucceeded(accepted, Duration.ofSeconds(90));
         }
     }
 
@@ -129,16 +128,6 @@ class RabbitMqOutageIT {
         assertThat(RabbitMqFixture.rabbitmqctl(command))
                 .as("rabbitmqctl " + command + " failed: run the tests as a user allowed to manage the local broker")
                 .isZero();
-    }
-
-    private static List<String> submit(ApiClient api, int count) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            ApiClient.Response response = api.submit("{\"type\":\"demo.echo\",\"payload\":" + i + "}");
-            assertThat(response.status()).isEqualTo(202);
-            ids.add(response.id());
-        }
-        return ids;
     }
 
     private static String proxied(URI broker, int port) {

@@ -1,10 +1,15 @@
 package dev.offload.standalone;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.offload.config.Settings;
 import dev.offload.gateway.Gateway;
 import dev.offload.gateway.GatewayBackends;
 import dev.offload.gateway.GatewayConfig;
 import dev.offload.gateway.JobDefaults;
+import dev.offload.gateway.management.HealthCheck;
+import dev.offload.gateway.management.ManagementServer;
+import dev.offload.model.JobState;
 import dev.offload.store.CacheStores;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
@@ -28,10 +33,13 @@ import dev.offload.worker.Worker;
 import dev.offload.worker.WorkerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -57,6 +65,7 @@ final class TestCluster implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private final List<WebhookDispatcher> dispatchers = new ArrayList<>();
     private final JobStore observer;
+    private List<HealthCheck> lastGatewayChecks = List.of();
 
     TestCluster(UnaryOperator<Map<String, String>> tweaks) {
         String run = "it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -110,6 +119,17 @@ final class TestCluster implements AutoCloseable {
         return observer;
     }
 
+    /** Waits until every job of {@code ids} has succeeded. */
+    void awaitSucceeded(Collection<String> ids, Duration atMost) {
+        org.awaitility.Awaitility.await()
+                .atMost(atMost)
+                .untilAsserted(() -> assertThat(ids)
+                        .allSatisfy(
+                                id -> assertThat(observer.find(id).orElseThrow().state())
+                                        .as(id)
+                                        .isEqualTo(JobState.SUCCEEDED)));
+    }
+
     KafkaTransportConfig kafkaConfig() {
         return KafkaTransportConfig.from(settings());
     }
@@ -150,7 +170,18 @@ final class TestCluster implements AutoCloseable {
                 meters);
         await(gateway.start());
         gateways.add(gateway);
+        lastGatewayChecks = OffloadNode.readinessChecks(vertx, store, transport, gateway);
         return new ApiClient("http://127.0.0.1:" + gateway.port(), KEY_A);
+    }
+
+    /**
+     * Starts the management port of the gateway started last, as its process would serve it ({@code /health/ready},
+     * {@code /metrics} from {@code meters}, which should be the registry that gateway was started with).
+     */
+    ApiClient startManagement(PrometheusMeterRegistry meters) {
+        ManagementServer server = await(ManagementServer.start(vertx, "127.0.0.1", 0, meters, lastGatewayChecks));
+        closeables.add(() -> await(server.stop()));
+        return new ApiClient("http://127.0.0.1:" + server.port(), null);
     }
 
     ApiClient startGateway() {

@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * <p>Accept path: store the job (queued, unpublished, with a timer) together with its idempotency key in one atomic
  * write → publish and wait for the broker's ack → mark it published → 202. If the broker refuses, the job is
  * abandoned (deleted with its key) and the client gets 503, so no live job is left that nobody will run; if the
- * gateway dies between the store write and the ack, the timer makes the scheduler publish the job.
+ * gateway dies between the store write and the ack, the timer makes the scheduler publish the job. A broker that
+ * keeps failing opens its circuit breaker ({@link GuardedPublisher}): the publish then fails at once, and the job is
+ * abandoned the same way.
  *
  * <p>Cacheable job types ({@code jobs.cacheableTypes}) and GET/HEAD requests of async routes with
  * {@code cache.enabled}: before that, the {@link JobResultCache} is asked for an identical earlier submission of the
@@ -70,7 +72,7 @@ public final class JobRoutes {
 
     private final GatewayConfig config;
     private final AsyncJobStore store;
-    private final JobPublisher publisher;
+    private final GuardedPublisher publisher;
     private final JobWatchers watchers;
     private final SubmissionReader reader;
     private final Clock clock;
@@ -81,7 +83,7 @@ public final class JobRoutes {
     /**
      * The routes of one gateway process; share one instance among its verticles.
      *
-     * @param breakers where the store's circuit breaker is registered
+     * @param breakers where the circuit breakers of the store and the broker are registered
      */
     public JobRoutes(
             Vertx vertx,
@@ -98,7 +100,7 @@ public final class JobRoutes {
         this.config = config;
         this.limits = limits;
         this.store = new AsyncJobStore(vertx, store, config.maxStoreCalls(), breakers);
-        this.publisher = publisher;
+        this.publisher = new GuardedPublisher(publisher, config.queues(), config.brokerBreaker(), breakers);
         this.watchers = new JobWatchers(vertx, store, config.maxWaitingRequests());
         this.reader = new SubmissionReader(config.jobs(), callbackUrlCheck);
         this.clock = clock;
@@ -354,16 +356,19 @@ public final class JobRoutes {
 
     private Future<Void> abandon(Job job, Throwable failure) {
         metrics.rejected(failure);
-        ApiException unavailable = ApiException.unavailable(
-                switch (failure) {
-                    case TransportUnavailableException e ->
-                        "the job broker did not accept the job in time; nothing was queued, retry later";
-                    case UnroutableJobException e ->
-                        "queue '" + job.spec().queue() + "' is missing on the job broker, so nothing was queued;"
-                                + " an operator must restore it (restarting Offload declares it again)";
-                    default -> "the job could not be queued; nothing was queued, retry later";
-                },
-                RETRY_AFTER_UNAVAILABLE);
+        ApiException unavailable = failure instanceof ApiException breakerOpen
+                ? breakerOpen
+                : ApiException.unavailable(
+                        switch (failure) {
+                            case TransportUnavailableException e ->
+                                "the job broker did not accept the job in time; nothing was queued, retry later";
+                            case UnroutableJobException e ->
+                                "queue '" + job.spec().queue() + "' is missing on the job broker, so nothing was"
+                                        + " queued; an operator must restore it (restarting Offload declares it"
+                                        + " again)";
+                            default -> "the job could not be queued; nothing was queued, retry later";
+                        },
+                        RETRY_AFTER_UNAVAILABLE);
         return store.call(s -> s.abandon(job)).transform(ignored -> Future.failedFuture(unavailable));
     }
 

@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class LoadShedder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoadShedder.class);
 
+    private static final String BROKER_BACKLOG = "broker-backlog";
+    private static final String STORE_LATENCY = "store-latency";
+
     private final Vertx vertx;
     private final LimitsConfig config;
     private final JobStore store;
@@ -40,7 +45,7 @@ public final class LoadShedder implements AutoCloseable {
             Thread.ofVirtual().name("offload-shedding-probe-", 0).factory());
     private final AtomicLong lastBacklog = new AtomicLong(-1);
     private final AtomicLong lastLatencyNanos = new AtomicLong(-1);
-    private volatile String reason;
+    private volatile Verdict verdict;
     private volatile boolean probing;
     private long timer = -1;
 
@@ -56,7 +61,7 @@ public final class LoadShedder implements AutoCloseable {
         this.store = store;
         this.backlog = backlog;
         this.metrics = metrics;
-        Gauge.builder("offload.gateway.shedding", () -> reason == null ? 0 : 1)
+        Gauge.builder("offload.gateway.shedding", () -> verdict == null ? 0 : 1)
                 .description("1 while new submissions are shed (broker backlog or store latency past its bound)")
                 .register(meters);
         Gauge.builder("offload.broker.backlog", lastBacklog::get)
@@ -82,21 +87,51 @@ public final class LoadShedder implements AutoCloseable {
 
     /** Route handler for submissions: 503 while shedding, else on. */
     public void handle(RoutingContext ctx) {
-        String why = reason;
+        Verdict why = verdict;
         if (why == null) {
             ctx.next();
             return;
         }
-        metrics.shed(why.startsWith("broker") ? "broker-backlog" : "store-latency");
+        metrics.shed(why.cause());
         ctx.fail(ApiException.unavailable(
-                "Offload is overloaded (" + why + "); new jobs are not accepted for now, polling still works;"
-                        + " retry later",
+                "Offload is overloaded (" + why.detail() + "); new jobs are not accepted for now, polling still"
+                        + " works; retry later",
                 config.shedRetryAfter()));
     }
 
-    /** The reason submissions are shed now, or {@code null}. */
-    public String sheddingReason() {
-        return reason;
+    /**
+     * For readiness details: whether submissions are shed now and why ({@code reason} {@code broker-backlog} or
+     * {@code store-latency}, and {@code detail}), and the last measurement of each configured bound ({@code null}
+     * while unknown: the probe failed or has not run yet). Shedding never makes the gateway unready: polls still work.
+     */
+    public Map<String, Object> state() {
+        Map<String, Object> state = new LinkedHashMap<>();
+        Verdict now = verdict;
+        state.put("shedding", now != null);
+        if (now != null) {
+            state.put("reason", now.cause());
+            state.put("detail", now.detail());
+        }
+        if (config.maxBrokerBacklog() > 0) {
+            long backlog = lastBacklog.get();
+            state.put("brokerBacklog", measurement(backlog < 0 ? null : backlog, config.maxBrokerBacklog()));
+        }
+        if (!config.maxStoreLatency().isZero()) {
+            long nanos = lastLatencyNanos.get();
+            state.put(
+                    "storeLatencyMs",
+                    measurement(
+                            nanos < 0 ? null : nanos / 1e6,
+                            config.maxStoreLatency().toMillis()));
+        }
+        return state;
+    }
+
+    private static Map<String, Object> measurement(Number measured, long bound) {
+        Map<String, Object> pair = new LinkedHashMap<>();
+        pair.put("measured", measured);
+        pair.put("bound", bound);
+        return pair;
     }
 
     private void probe() {
@@ -104,29 +139,32 @@ public final class LoadShedder implements AutoCloseable {
             return; // the previous probe is still out: a slow store must not pile probes up
         }
         probing = true;
-        Future<String> backlogVerdict = config.maxBrokerBacklog() > 0 ? backlogVerdict() : Future.succeededFuture();
-        Future<String> latencyVerdict = config.maxStoreLatency().isZero() ? Future.succeededFuture() : latencyVerdict();
+        Future<Verdict> backlogVerdict = config.maxBrokerBacklog() > 0 ? backlogVerdict() : Future.succeededFuture();
+        Future<Verdict> latencyVerdict =
+                config.maxStoreLatency().isZero() ? Future.succeededFuture() : latencyVerdict();
         Future.join(backlogVerdict, latencyVerdict).onComplete(done -> {
             probing = false;
-            String now = backlogVerdict.succeeded() && backlogVerdict.result() != null
+            Verdict now = backlogVerdict.succeeded() && backlogVerdict.result() != null
                     ? backlogVerdict.result()
                     : latencyVerdict.succeeded() ? latencyVerdict.result() : null;
-            if (now != null && reason == null) {
-                LOG.warn("shedding new submissions: {}", now);
-            } else if (now == null && reason != null) {
+            if (now != null && verdict == null) {
+                LOG.warn("shedding new submissions: {}", now.detail());
+            } else if (now == null && verdict != null) {
                 LOG.info("no longer shedding submissions");
             }
-            reason = now;
+            verdict = now;
         });
     }
 
-    private Future<String> backlogVerdict() {
+    private Future<Verdict> backlogVerdict() {
         return backlog.get()
                 .map(messages -> {
                     lastBacklog.set(messages);
                     return messages > config.maxBrokerBacklog()
-                            ? "broker backlog of " + messages + " messages exceeds shedding.maxBrokerBacklog "
-                                    + config.maxBrokerBacklog()
+                            ? new Verdict(
+                                    BROKER_BACKLOG,
+                                    "broker backlog of " + messages + " messages exceeds shedding.maxBrokerBacklog "
+                                            + config.maxBrokerBacklog())
                             : null;
                 })
                 .onFailure(e -> {
@@ -135,7 +173,7 @@ public final class LoadShedder implements AutoCloseable {
                 });
     }
 
-    private Future<String> latencyVerdict() {
+    private Future<Verdict> latencyVerdict() {
         Duration timeout = config.maxStoreLatency().multipliedBy(4).plus(config.probeInterval());
         CompletableFuture<Long> ping = CompletableFuture.supplyAsync(
                 () -> {
@@ -150,8 +188,12 @@ public final class LoadShedder implements AutoCloseable {
                     lastLatencyNanos.set(nanos);
                     Duration latency = Duration.ofNanos(nanos);
                     return latency.compareTo(config.maxStoreLatency()) > 0
-                            ? "store round trip of " + latency.toMillis() + " ms exceeds shedding.maxStoreLatency "
-                                    + config.maxStoreLatency().toMillis() + " ms"
+                            ? new Verdict(
+                                    STORE_LATENCY,
+                                    "store round trip of " + latency.toMillis() + " ms exceeds"
+                                            + " shedding.maxStoreLatency "
+                                            + config.maxStoreLatency().toMillis()
+                                            + " ms")
                             : null;
                 })
                 .recover(e -> {
@@ -159,11 +201,21 @@ public final class LoadShedder implements AutoCloseable {
                     // A PING that outlives four bounds is slow, not absent: shed. A store that refuses is an
                     // outage, which answers 503 on its own.
                     return e instanceof java.util.concurrent.TimeoutException
-                            ? Future.succeededFuture("store round trip exceeds shedding.maxStoreLatency "
-                                    + config.maxStoreLatency().toMillis() + " ms")
+                            ? Future.succeededFuture(new Verdict(
+                                    STORE_LATENCY,
+                                    "store round trip exceeds shedding.maxStoreLatency "
+                                            + config.maxStoreLatency().toMillis() + " ms"))
                             : Future.failedFuture(e);
                 });
     }
+
+    /**
+     * Why submissions are shed.
+     *
+     * @param cause the bound passed, {@code broker-backlog} or {@code store-latency} (the metric's reason tag)
+     * @param detail the measured value against its bound, for clients and operators
+     */
+    private record Verdict(String cause, String detail) {}
 
     @Override
     public void close() {
