@@ -28,7 +28,9 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -52,6 +54,9 @@ public final class Gateway {
     private final ResponseCache responseCache;
     private final Limits limits;
     private final RateLimitStore rateLimits;
+    /** Every circuit breaker of the gateway: the store's, one per queue around publishing, one per upstream. */
+    private final CircuitBreakerRegistry breakers;
+
     private final AtomicInteger port = new AtomicInteger();
     private String deploymentId;
 
@@ -91,7 +96,7 @@ public final class Gateway {
         this.webhooks = backends.webhookStore() == null
                 ? null
                 : new WebhookRoutes(vertx, backends.webhookStore(), backends.store(), backends.webhookConfig(), clock);
-        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        this.breakers = CircuitBreakerRegistry.ofDefaults();
         this.jobs = new JobRoutes(
                 vertx,
                 config,
@@ -147,10 +152,17 @@ public final class Gateway {
      */
     public List<HealthCheck> healthChecks() {
         return List.of(
-                new HealthCheck("circuitBreakers", () -> Future.succeededFuture(proxy.states())),
+                new HealthCheck("circuitBreakers", () -> Future.succeededFuture(breakerStates())),
                 new HealthCheck(
                         "shedding",
                         () -> Future.succeededFuture(limits.shedder().state())));
+    }
+
+    private Map<String, Object> breakerStates() {
+        Map<String, Object> states = new LinkedHashMap<>();
+        breakers.getAllCircuitBreakers()
+                .forEach(b -> states.put(b.getName(), b.getState().name()));
+        return states;
     }
 
     /** Deploys the HTTP verticles; completes when the port is bound. */

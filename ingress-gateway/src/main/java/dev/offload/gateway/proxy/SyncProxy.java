@@ -11,7 +11,6 @@ import dev.offload.gateway.routes.HeaderRules;
 import dev.offload.gateway.routes.RouteConfig;
 import dev.offload.model.http.HeaderField;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -28,7 +27,6 @@ import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -62,7 +60,6 @@ public final class SyncProxy implements AutoCloseable {
     private final Map<String, AtomicInteger> next = new HashMap<>();
     private final ResponseCache cache;
     private final List<ProxyInterceptor> interceptors;
-    private final CircuitBreakerRegistry breakers;
     private final ScheduledThreadPoolExecutor timers = timers();
 
     /**
@@ -78,7 +75,6 @@ public final class SyncProxy implements AutoCloseable {
             UpstreamGuards guards) {
         this.cache = cache;
         this.interceptors = List.copyOf(interceptors);
-        this.breakers = guards.breakers();
         for (RouteConfig route : routes) {
             List<Upstream> group = new ArrayList<>();
             route.upstreams().forEach(base -> group.add(new Upstream(vertx, route, base, guards)));
@@ -356,14 +352,6 @@ public final class SyncProxy implements AutoCloseable {
 
     private static String describe(Throwable failure) {
         return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-    }
-
-    /** Breaker states by upstream, for readiness details. */
-    public Map<String, Object> states() {
-        Map<String, Object> states = new LinkedHashMap<>();
-        breakers.getAllCircuitBreakers()
-                .forEach(b -> states.put(b.getName(), b.getState().name()));
-        return states;
     }
 
     @Override
