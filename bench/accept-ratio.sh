@@ -2,7 +2,7 @@
 # Offload's durable accept path against the minimal one (`ref-accept`: Vert.x, one Redis SET, one Kafka send with
 # acks=all, 202), interleaved, so that both meet the same machine: issue #3's main ratio in one command.
 #
-#   bench/accept-ratio.sh            2 rounds (about 12 minutes)
+#   bench/accept-ratio.sh            2 rounds (about 20 minutes with the check of every accepted job)
 #   ROUNDS=3 bench/accept-ratio.sh   more rounds; the median ratio is reported
 #
 # Each round runs a staircase of open-loop rates (BENCH_STEPS) against ref-accept and against an Offload gateway
@@ -20,8 +20,8 @@ fi
 [ -f standalone/target/offload.jar ] && [ -f bench/target/offload-bench.jar ] || ./mvnw -B -q -DskipTests package
 
 rounds=${ROUNDS:-2}
-steps=${BENCH_STEPS:-2000,3000,4000,5000,6000,7000,8000,9000,10000,12000,14000}
-staircase=(--steps "$steps" --duration "${BENCH_DURATION:-8s}" --warmup "${BENCH_WARMUP:-40s}"
+steps=${BENCH_STEPS:-1000,2000,3000,4000,5000,6000,7000,8000,10000,12000,14000}
+staircase=(--steps "$steps" --duration "${BENCH_DURATION:-10s}" --warmup "${BENCH_WARMUP:-40s}"
   --step-settle "${BENCH_SETTLE:-3s}" --sustain-p99 "${BENCH_SUSTAIN_P99:-250}")
 out=bench/results/accept-ratio-$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$out"
