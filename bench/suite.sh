@@ -39,8 +39,10 @@ else
   submit_steps=${BENCH_SUBMIT_STEPS:-1000,2000,3000,3500,4000,4500,5000,6000}
   e2e_steps=${BENCH_E2E_STEPS:-100,250,500,750,1000,1250,1500}
   rabbit_steps=${BENCH_RABBIT_STEPS:-100,250,500,750,1000,1250}
-  poll_rate=${BENCH_POLL_RATE:-3000} lp_clients=${BENCH_LP_CLIENTS:-2000} lp_rate=${BENCH_LP_RATE:-500}
-  lp_sleep_min=2s lp_sleep_spread=3s
+  # Long-poll fan-in as issue #3 states it: 10,000 clients waiting at once (all submitted within 10 s, every sleep
+  # longer than that and shorter than one 30 s long-poll). It runs late, on processes the earlier scenarios warmed up.
+  poll_rate=${BENCH_POLL_RATE:-3000} lp_clients=${BENCH_LP_CLIENTS:-10000} lp_rate=${BENCH_LP_RATE:-1000}
+  lp_sleep_min=12s lp_sleep_spread=12s
   strict=()
 fi
 sustain=(--sustain-p99 "${BENCH_SUSTAIN_P99:-250}" --step-settle "$settle")
