@@ -21,7 +21,7 @@ fi
 
 rounds=${ROUNDS:-2}
 steps=${BENCH_STEPS:-1000,2000,3000,4000,5000,6000,7000,8000,10000,12000,14000}
-staircase=(--steps "$steps" --duration "${BENCH_DURATION:-10s}" --warmup "${BENCH_WARMUP:-40s}"
+staircase=(--steps "$steps" --duration "${BENCH_DURATION:-10s}" --warmup "${BENCH_WARMUP:-40s}" --ramp
   --step-settle "${BENCH_SETTLE:-3s}" --sustain-p99 "${BENCH_SUSTAIN_P99:-250}")
 out=bench/results/accept-ratio-$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$out"

@@ -155,7 +155,8 @@ scenario() { # phase name, then bench arguments; records usage, remembers a fail
   if [ "$rc" -ne 0 ]; then echo "$phase: exit status $rc" >&2; failed=1; fi
   echo "$phase	$rc" >>"$out/exit-codes.tsv"
 }
-common=(--duration "$duration" --warmup "$warmup")
+# The warm-up ramps the rate up from a tenth: cold JVMs offered the full rate at once build a backlog of seconds.
+common=(--duration "$duration" --warmup "$warmup" --ramp)
 
 # 1. The broker, as its own process, and the raw producer ceiling.
 launch kafka java -jar standalone/target/offload.jar kafka --port $kafka_port --data-dir "$work/kafka"

@@ -294,7 +294,7 @@ public final class BenchCli {
             // The first step carries the warm-up of every JVM involved; later ones only settle at the new rate.
             Measured measured = measure.run(
                     String.format(Locale.ROOT, "%s@%.0f", name, rate),
-                    load.plan(0, rate, i == 0 ? load.warmup : load.stepSettle));
+                    load.plan(0, rate, i == 0 ? load.warmup : load.stepSettle, i == 0 && load.ramp));
             last = measured.report();
             files.add(writer.write(last, measured.started()).getFileName().toString());
             SustainCriteria.Verdict verdict = criteria.judge(rate, last);

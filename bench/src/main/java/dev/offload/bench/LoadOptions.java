@@ -39,6 +39,13 @@ final class LoadOptions {
             description = "Time at the same rate before measuring.")
     Duration warmup;
 
+    @Option(
+            names = "--ramp",
+            description =
+                    "Ramp the rate up over --warmup, from a tenth of it to all of it, instead of offering the full"
+                            + " rate to cold processes (with --steps: the first step's warm-up only).")
+    boolean ramp;
+
     @Option(names = "--connections", defaultValue = "64", description = "HTTP/1.1 keep-alive connections for requests.")
     int connections;
 
@@ -96,18 +103,22 @@ final class LoadOptions {
     double sustainShare;
 
     LoadPlan plan(long count) {
-        return plan(count, rate, warmup);
+        return plan(count, rate, warmup, ramp);
     }
 
-    /** The plan of one run at {@code rate}, measured after {@code warmup} (both ignored when count is more than 0). */
-    LoadPlan plan(long count, double rate, Duration warmup) {
+    /**
+     * The plan of one run at {@code rate}, measured after {@code warmup}, ramped over it if {@code ramp} (all three
+     * ignored when count is more than 0).
+     */
+    LoadPlan plan(long count, double rate, Duration warmup, boolean ramp) {
         return new LoadPlan(
                 rate,
                 count > 0 ? Duration.ZERO : duration,
                 count > 0 ? Duration.ZERO : warmup,
                 count,
                 maxOutstanding,
-                drainTimeout);
+                drainTimeout,
+                ramp && count == 0);
     }
 
     SustainCriteria sustainCriteria() {
@@ -120,6 +131,7 @@ final class LoadOptions {
         config.put("rate", rate);
         config.put("duration", duration.toString());
         config.put("warmup", warmup.toString());
+        config.put("ramp", ramp);
         config.put("connections", connections);
         config.put("maxOutstanding", maxOutstanding);
         config.put("cores", Runtime.getRuntime().availableProcessors());

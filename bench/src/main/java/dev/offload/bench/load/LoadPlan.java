@@ -13,15 +13,28 @@ import java.time.Duration;
  * @param count when more than 0, the number of operations to send (then duration and warmup are derived from it)
  * @param maxOutstanding the bound on operations in flight
  * @param drainTimeout how long the run waits for operations still in flight after the last one was sent
+ * @param ramp whether the warm-up ramps the rate up from a tenth ({@link RateSchedule}) instead of sending the full rate
  */
 public record LoadPlan(
-        double rate, Duration duration, Duration warmup, long count, int maxOutstanding, Duration drainTimeout) {
+        double rate,
+        Duration duration,
+        Duration warmup,
+        long count,
+        int maxOutstanding,
+        Duration drainTimeout,
+        boolean ramp) {
 
     /** The error kind of operations that were due while the bound on outstanding operations was reached. */
     public static final String OVER_BOUND = "over-bound";
 
     /** The error kind of operations still in flight when the drain timeout ran out. */
     public static final String UNFINISHED = "unfinished";
+
+    /** A plan without a ramp. */
+    public LoadPlan(
+            double rate, Duration duration, Duration warmup, long count, int maxOutstanding, Duration drainTimeout) {
+        this(rate, duration, warmup, count, maxOutstanding, drainTimeout, false);
+    }
 
     public LoadPlan {
         if (!(rate > 0)) {
@@ -43,11 +56,21 @@ public record LoadPlan(
         if (count > 0) {
             return count;
         }
-        return Math.round(rate * (warmup.toNanos() + duration.toNanos()) / 1e9);
+        return warmupOperations() + Math.round(rate * duration.toNanos() / 1e9);
+    }
+
+    /** How long the rate ramps up: the warm-up when ramped, else 0. */
+    public long rampNanos() {
+        return ramp && count == 0 ? warmup.toNanos() : 0;
     }
 
     /** Operations sent during the warm-up (their results are not in the totals). */
     public long warmupOperations() {
-        return count > 0 ? 0 : Math.round(rate * warmup.toNanos() / 1e9);
+        if (count > 0) {
+            return 0;
+        }
+        return ramp
+                ? Math.round(RateSchedule.rampRequests(rate, warmup.toNanos()))
+                : Math.round(rate * warmup.toNanos() / 1e9);
     }
 }

@@ -96,7 +96,7 @@ public final class OpenLoopGenerator {
 
     private void begin(Promise<Void> sentAll) {
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
-        schedule = new RateSchedule(start, plan.rate(), plan.total());
+        schedule = new RateSchedule(start, plan.rate(), plan.total(), plan.rampNanos());
         measureStart = schedule.intendedNanos(plan.warmupOperations());
         long[] timers = new long[2];
         timers[0] = vertx.setPeriodic(1, id -> {

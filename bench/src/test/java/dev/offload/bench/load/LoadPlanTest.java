@@ -29,4 +29,22 @@ class LoadPlanTest {
         assertThatThrownBy(() -> new LoadPlan(1, Duration.ofSeconds(1), Duration.ZERO, 0, 0, Duration.ofSeconds(1)))
                 .hasMessage("--max-outstanding must be at least 1, but was 0");
     }
+
+    @Test
+    void aRampedWarmupSendsTheMeanOfItsRates() {
+        LoadPlan plan = new LoadPlan(
+                1_000, Duration.ofSeconds(20), Duration.ofSeconds(40), 0, 100, Duration.ofSeconds(1), true);
+
+        assertThat(plan.warmupOperations()).isEqualTo(22_000); // 0.55 * 1,000/s * 40 s
+        assertThat(plan.total()).isEqualTo(42_000);
+        assertThat(plan.rampNanos()).isEqualTo(Duration.ofSeconds(40).toNanos());
+    }
+
+    @Test
+    void aCountedRunIsNeverRamped() {
+        LoadPlan plan = new LoadPlan(500, Duration.ZERO, Duration.ZERO, 1_234, 100, Duration.ofSeconds(1), true);
+
+        assertThat(plan.rampNanos()).isZero();
+        assertThat(plan.total()).isEqualTo(1_234);
+    }
 }
