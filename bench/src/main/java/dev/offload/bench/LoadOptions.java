@@ -43,7 +43,8 @@ final class LoadOptions {
             names = "--ramp",
             description =
                     "Ramp the rate up over --warmup, from a tenth of it to all of it, instead of offering the full"
-                            + " rate to cold processes (with --steps: the first step's warm-up only).")
+                            + " rate to cold processes (with --steps: the first step's warm-up only; longpoll: its clients arrive"
+                            + " at the rising rate and all are measured).")
     boolean ramp;
 
     @Option(names = "--connections", defaultValue = "64", description = "HTTP/1.1 keep-alive connections for requests.")
@@ -107,18 +108,18 @@ final class LoadOptions {
     }
 
     /**
-     * The plan of one run at {@code rate}, measured after {@code warmup}, ramped over it if {@code ramp} (all three
-     * ignored when count is more than 0).
+     * The plan of one run at {@code rate}, measured after {@code warmup}, ramped over it if {@code ramp}; a counted
+     * run (count more than 0) measures every operation and uses {@code warmup} only as the length of its ramp.
      */
     LoadPlan plan(long count, double rate, Duration warmup, boolean ramp) {
         return new LoadPlan(
                 rate,
                 count > 0 ? Duration.ZERO : duration,
-                count > 0 ? Duration.ZERO : warmup,
+                count > 0 && !ramp ? Duration.ZERO : warmup,
                 count,
                 maxOutstanding,
                 drainTimeout,
-                ramp && count == 0);
+                ramp);
     }
 
     SustainCriteria sustainCriteria() {

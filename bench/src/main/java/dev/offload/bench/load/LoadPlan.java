@@ -59,9 +59,12 @@ public record LoadPlan(
         return warmupOperations() + Math.round(rate * duration.toNanos() / 1e9);
     }
 
-    /** How long the rate ramps up: the warm-up when ramped, else 0. */
+    /**
+     * How long the rate ramps up: the warm-up when ramped, else 0. A counted run (longpoll) ramps over it too, so that
+     * clients arrive at a rising rate, but measures every operation.
+     */
     public long rampNanos() {
-        return ramp && count == 0 ? warmup.toNanos() : 0;
+        return ramp ? warmup.toNanos() : 0;
     }
 
     /** Operations sent during the warm-up (their results are not in the totals). */

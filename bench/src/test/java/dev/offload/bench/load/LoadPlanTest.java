@@ -41,10 +41,12 @@ class LoadPlanTest {
     }
 
     @Test
-    void aCountedRunIsNeverRamped() {
-        LoadPlan plan = new LoadPlan(500, Duration.ZERO, Duration.ZERO, 1_234, 100, Duration.ofSeconds(1), true);
+    void aCountedRunRampsOverItsWarmupButMeasuresEveryOperation() {
+        LoadPlan plan =
+                new LoadPlan(500, Duration.ZERO, Duration.ofSeconds(10), 1_234, 100, Duration.ofSeconds(1), true);
 
-        assertThat(plan.rampNanos()).isZero();
+        assertThat(plan.rampNanos()).isEqualTo(Duration.ofSeconds(10).toNanos());
         assertThat(plan.total()).isEqualTo(1_234);
+        assertThat(plan.warmupOperations()).isZero();
     }
 }
