@@ -1,7 +1,6 @@
 package dev.offload.gateway.jobs;
 
 import dev.offload.config.ConfigKey;
-import dev.offload.gateway.http.ApiException;
 import dev.offload.model.JobEnvelope;
 import dev.offload.transport.JobPublisher;
 import dev.offload.transport.TransportUnavailableException;
@@ -54,8 +53,8 @@ final class GuardedPublisher {
     }
 
     /**
-     * {@link JobPublisher#publish}, or a 503 {@link ApiException} with {@code Retry-After} at once while the queue's
-     * breaker is open. A queue without a breaker (not configured) goes straight to the publisher, which refuses it.
+     * {@link JobPublisher#publish}, or a {@link BrokerBreakerOpenException} at once while the queue's breaker is
+     * open. A queue without a breaker (not configured) goes straight to the publisher, which refuses it.
      */
     Future<Void> publish(JobEnvelope envelope) {
         CircuitBreaker breaker = breakers.get(envelope.queue());
@@ -84,8 +83,8 @@ final class GuardedPublisher {
         }
     }
 
-    private ApiException open(String queue) {
-        return ApiException.unavailable(
+    private BrokerBreakerOpenException open(String queue) {
+        return new BrokerBreakerOpenException(
                 "the job broker of queue '" + queue + "' failed repeatedly and is given "
                         + ConfigKey.formatDuration(config.openFor()) + " to recover before it is tried again ("
                         + BrokerBreakerConfig.OPEN_FOR.name() + "); nothing was queued, retry later",

@@ -1,6 +1,5 @@
 package dev.offload.gateway.jobs;
 
-import dev.offload.gateway.http.ApiException;
 import dev.offload.model.Job;
 import dev.offload.transport.TransportUnavailableException;
 import dev.offload.transport.UnroutableJobException;
@@ -50,8 +49,7 @@ final class JobMetrics {
                         switch (why) {
                             case TransportUnavailableException e -> "broker-unavailable";
                             case UnroutableJobException e -> "queue-missing";
-                            // the only ApiException of a publish: the broker's circuit breaker is open
-                            case ApiException e -> "broker-breaker-open";
+                            case BrokerBreakerOpenException e -> "broker-breaker-open";
                             default -> "error";
                         })
                 .register(meters)

@@ -356,19 +356,24 @@ public final class JobRoutes {
 
     private Future<Void> abandon(Job job, Throwable failure) {
         metrics.rejected(failure);
-        ApiException unavailable = failure instanceof ApiException breakerOpen
-                ? breakerOpen
-                : ApiException.unavailable(
-                        switch (failure) {
-                            case TransportUnavailableException e ->
-                                "the job broker did not accept the job in time; nothing was queued, retry later";
-                            case UnroutableJobException e ->
+        ApiException unavailable =
+                switch (failure) {
+                    case BrokerBreakerOpenException e -> ApiException.unavailable(e.getMessage(), e.retryAfter());
+                    case TransportUnavailableException e ->
+                        ApiException.unavailable(
+                                "the job broker did not accept the job in time; nothing was queued, retry later",
+                                RETRY_AFTER_UNAVAILABLE);
+                    case UnroutableJobException e ->
+                        ApiException.unavailable(
                                 "queue '" + job.spec().queue() + "' is missing on the job broker, so nothing was"
                                         + " queued; an operator must restore it (restarting Offload declares it"
-                                        + " again)";
-                            default -> "the job could not be queued; nothing was queued, retry later";
-                        },
-                        RETRY_AFTER_UNAVAILABLE);
+                                        + " again)",
+                                RETRY_AFTER_UNAVAILABLE);
+                    default ->
+                        ApiException.unavailable(
+                                "the job could not be queued; nothing was queued, retry later",
+                                RETRY_AFTER_UNAVAILABLE);
+                };
         return store.call(s -> s.abandon(job)).transform(ignored -> Future.failedFuture(unavailable));
     }
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.offload.config.ConfigException;
 import dev.offload.config.Settings;
-import dev.offload.gateway.http.ApiException;
-import dev.offload.gateway.http.ErrorCode;
 import dev.offload.model.JobEnvelope;
 import dev.offload.transport.JobPublisher;
 import dev.offload.transport.TransportUnavailableException;
@@ -40,8 +38,7 @@ class GuardedPublisherTest {
 
         Future<Void> refused = guarded.publish(envelope("default"));
 
-        assertThat(refused.cause()).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE);
+        assertThat(refused.cause()).isInstanceOfSatisfying(BrokerBreakerOpenException.class, e -> {
             assertThat(e.retryAfter()).isEqualTo(Duration.ofHours(1));
             assertThat(e.getMessage()).contains("queue 'default'", "gateway.brokerBreaker.openFor");
         });
