@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * next record with a transition of {@link Job} and the store writes it only if nobody changed the job in between.
  * With the record the store keeps, in the same atomic step, the job's indexes: the tenant listing, the idempotency
  * key, and the <em>timer</em> ({@link Job#deadline()}) that the scheduler polls with {@link #claimDue}. Every
- * successful write emits a {@link JobEvent} to all subscribers of every process sharing the store.
+ * successful change of an existing job emits a {@link JobEvent} to all subscribers of every process sharing the
+ * store. A creation emits none: nobody can wait for a job whose id has not been returned yet.
  *
  * <p>Thread-safe. All methods <strong>block</strong> on I/O: call them from virtual threads or worker executors,
  * never from an event loop. They throw {@link StoreUnavailableException} when the store cannot be reached.
@@ -48,6 +49,25 @@ public interface JobStore extends AutoCloseable {
     default List<BatchResult<Optional<Job>>> compareAndSetAll(List<Change> changes) {
         return changes.stream()
                 .map(c -> BatchResult.capture(() -> compareAndSet(c.current(), c.next())))
+                .toList();
+    }
+
+    /**
+     * Records that the broker confirmed the message of {@code queued}'s current attempt, so that the scheduler does
+     * not publish it again: drops the job's publish timer, if the stored job still has {@code queued.version()} (a
+     * later write, such as a worker's claim, has already set the timer it needs). The record itself is not rewritten,
+     * so it keeps {@code published = false} until a worker claims the job; it is therefore the cheap alternative to
+     * {@code compareAndSet(queued, queued.markPublished(now))} for callers that never read the flag afterwards. On
+     * Redis it is one small script instead of a rewrite of the record and an event.
+     *
+     * @return {@code true} if the timer was dropped, {@code false} if the job changed or vanished meanwhile
+     */
+    boolean confirmPublished(Job queued);
+
+    /** {@link #confirmPublished} for many jobs at once, like {@link #createAll}; results in the order of the jobs. */
+    default List<BatchResult<Boolean>> confirmPublishedAll(List<Job> queued) {
+        return queued.stream()
+                .map(job -> BatchResult.capture(() -> confirmPublished(job)))
                 .toList();
     }
 

@@ -441,6 +441,46 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void confirmedPublicationDropsThePublishTimerWithoutRewritingTheJob() {
+        Job job = created(aQueuedJob().build());
+
+        assertThat(store.confirmPublished(job)).isTrue();
+
+        assertThat(store.claimDue(now().plus(DAY), 100, HOLD)).isEmpty();
+        assertThat(store.find(job.id())).contains(job);
+    }
+
+    @Test
+    void confirmedPublicationLeavesTheTimerOfALaterWrite() {
+        Job job = created(aQueuedJob().build());
+        Job running = written(job, job.claim("w", now(), Duration.ofSeconds(30)));
+
+        assertThat(store.confirmPublished(job)).isFalse();
+
+        assertThat(store.claimDue(running.lease().expiresAt(), 10, HOLD)).containsExactly(job.id());
+    }
+
+    @Test
+    void confirmedPublicationOfAVanishedJobChangesNothing() {
+        Job neverStored = aQueuedJob().build().withVersion(1);
+
+        assertThat(store.confirmPublished(neverStored)).isFalse();
+        assertThat(store.find(neverStored.id())).isEmpty();
+    }
+
+    @Test
+    void confirmPublishedAllAnswersEachJobInOrder() {
+        Job first = created(aQueuedJob().build());
+        Job second = created(aQueuedJob().build());
+        written(second, second.claim("w", now(), Duration.ofSeconds(30)));
+
+        List<BatchResult<Boolean>> results = store.confirmPublishedAll(List.of(first, second));
+
+        assertThat(results).extracting(BatchResult::get).containsExactly(true, false);
+        assertThat(store.claimDue(now().plus(DAY), 100, HOLD)).containsExactly(second.id());
+    }
+
+    @Test
     void runningJobIsDueWhenItsLeaseExpires() {
         Job job = created(aQueuedJob().build());
         Job running = written(job, job.markPublished(now()).claim("w", now(), Duration.ofSeconds(30)));
@@ -604,21 +644,26 @@ public abstract class JobStoreContract {
 
     @Test
     @SuppressWarnings("try") // the subscription is only held open, never read
-    void everyWriteReachesASubscriber() {
+    void everyChangeReachesASubscriberButNotTheCreationOrAConfirmedPublication() {
         ConcurrentLinkedQueue<JobEvent> events = new ConcurrentLinkedQueue<>();
         try (JobStore.Subscription ignored = store.subscribe(events::add)) {
             Job job = created(aQueuedJob().build());
             Job published = written(job, job.markPublished(now()));
             written(published, published.claim("w", now(), Duration.ofSeconds(30)));
+            Job confirmed = created(aQueuedJob().build());
+            assertThat(store.confirmPublished(confirmed)).isTrue();
+            written(confirmed, confirmed.claim("w", now(), Duration.ofSeconds(30)));
 
+            // Events arrive in write order, so an event of a creation would come before the ones awaited here.
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(events)
-                            .filteredOn(e -> e.jobId().equals(job.id()))
-                            .extracting(JobEvent::version, JobEvent::state)
+                            .filteredOn(
+                                    e -> e.jobId().equals(job.id()) || e.jobId().equals(confirmed.id()))
+                            .extracting(JobEvent::jobId, JobEvent::version, JobEvent::state)
                             .containsExactly(
-                                    org.assertj.core.groups.Tuple.tuple(1L, JobState.QUEUED),
-                                    org.assertj.core.groups.Tuple.tuple(2L, JobState.QUEUED),
-                                    org.assertj.core.groups.Tuple.tuple(3L, JobState.RUNNING)));
+                                    org.assertj.core.groups.Tuple.tuple(job.id(), 2L, JobState.QUEUED),
+                                    org.assertj.core.groups.Tuple.tuple(job.id(), 3L, JobState.RUNNING),
+                                    org.assertj.core.groups.Tuple.tuple(confirmed.id(), 2L, JobState.RUNNING)));
         }
     }
 
@@ -632,6 +677,7 @@ public abstract class JobStoreContract {
             first.close();
 
             Job job = created(aQueuedJob().build());
+            written(job, job.markPublished(now()));
 
             // Both listeners are called on the same store thread in turn, so once the open one has the event,
             // the closed one would have had it too.

@@ -32,7 +32,9 @@ import java.util.Objects;
  * @param error the last failure, or {@code null}
  * @param lease the running attempt's lease, or {@code null}
  * @param cancelRequested whether a client asked to cancel the running attempt
- * @param published whether the broker confirmed the message for the current queued attempt
+ * @param published whether the record says that the broker confirmed the message for the current queued attempt.
+ *     {@code false} does not prove that it did not: a store may record a confirmation by dropping the job's timer
+ *     alone ({@code JobStore.confirmPublished}), and then the flag turns true when a worker claims the job
  * @param version the optimistic-lock version, starting at 1 when created
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

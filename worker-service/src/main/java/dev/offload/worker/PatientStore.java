@@ -46,6 +46,10 @@ final class PatientStore {
         return patiently("write job " + current.id(), () -> store.compareAndSet(current, next));
     }
 
+    boolean confirmPublished(Job queued) {
+        return patiently("record the publication of job " + queued.id(), () -> store.confirmPublished(queued));
+    }
+
     JobStore unwrapped() {
         return store;
     }

@@ -85,7 +85,7 @@ final class Scheduler {
         }
     }
 
-    /** Publishes the queued job's message and marks it published; a failed publication is retried by the timer. */
+    /** Publishes the queued job's message and records that; a failed publication is retried by the timer. */
     private void publish(Job queued) {
         try {
             publisher
@@ -103,22 +103,9 @@ final class Scheduler {
             Thread.currentThread().interrupt();
             return;
         }
-        markPublished(queued);
-    }
-
-    private void markPublished(Job queued) {
-        Optional<Job> current = Optional.of(queued);
-        while (current.isPresent() && isSameUnpublishedAttempt(current.get(), queued)) {
-            Job job = current.get();
-            if (store.compareAndSet(job, job.markPublished(clock.instant())).isPresent()) {
-                return;
-            }
-            current = store.find(queued.id());
-        }
-    }
-
-    private static boolean isSameUnpublishedAttempt(Job job, Job published) {
-        return job.state() == JobState.QUEUED && !job.published() && job.attempts() == published.attempts();
+        // Drops the timer unless the job changed meanwhile (a worker claimed it, a client cancelled it): then the
+        // write that changed it has set the timer it needs.
+        store.confirmPublished(queued);
     }
 
     /** The worker running the job stopped heartbeating: its attempt failed, and is retried like any failed attempt. */

@@ -49,6 +49,11 @@ final class CountingJobStore implements JobStore {
     }
 
     @Override
+    public boolean confirmPublished(Job queued) {
+        return delegate.confirmPublished(queued);
+    }
+
+    @Override
     public boolean abandon(Job current) {
         return delegate.abandon(current);
     }

@@ -23,8 +23,8 @@ import java.util.function.Function;
 /**
  * Runs blocking {@link JobStore} calls off the event loop. Jedis blocks its thread for each round trip, so every call
  * gets its own virtual thread: thousands of concurrent requests cost no platform threads, and the Jedis pool bounds
- * the connections. Creations and compare-and-sets, the writes of every submission, are gathered across concurrent
- * requests into pipelined batches ({@link GroupCommit}). Results come back on the caller's Vert.x context. A store that cannot be reached becomes a 503.
+ * the connections. Creations, compare-and-sets and confirmed publications, the writes of every submission, are
+ * gathered across concurrent requests into pipelined batches ({@link GroupCommit}). Results come back on the caller's Vert.x context. A store that cannot be reached becomes a 503.
  * Calls in flight are bounded ({@code gateway.maxStoreCalls}): beyond the bound a call fails at once with 503, so a
  * slow store cannot make requests pile up without limit. A circuit breaker (named {@value #BREAKER}) counts calls
  * that found the store unreachable: when half of the last {@value #WINDOW} did, further calls fail at once with 503
@@ -49,6 +49,7 @@ final class AsyncJobStore implements AutoCloseable {
 
     private final GroupCommit<JobStore.Creation, CreateResult> creations;
     private final GroupCommit<JobStore.Change, Optional<Job>> changes;
+    private final GroupCommit<Job, Boolean> confirmations;
 
     AsyncJobStore(Vertx vertx, JobStore store, int maxCalls) {
         this(vertx, store, maxCalls, CircuitBreakerRegistry.ofDefaults());
@@ -83,6 +84,8 @@ final class AsyncJobStore implements AutoCloseable {
                 virtualThreads,
                 MAX_BATCH,
                 MAX_FLUSHES);
+        this.confirmations = new GroupCommit<>(
+                store::confirmPublishedAll, store::confirmPublished, virtualThreads, MAX_BATCH, MAX_FLUSHES);
     }
 
     /**
@@ -96,6 +99,11 @@ final class AsyncJobStore implements AutoCloseable {
     /** {@link JobStore#compareAndSet}, batched like {@link #create}. */
     Future<Optional<Job>> compareAndSet(Job current, Job next) {
         return batched(changes, new JobStore.Change(current, next));
+    }
+
+    /** {@link JobStore#confirmPublished}, batched like {@link #create}. */
+    Future<Boolean> confirmPublished(Job queued) {
+        return batched(confirmations, queued);
     }
 
     private <I, O> Future<O> batched(GroupCommit<I, O> commit, I item) {

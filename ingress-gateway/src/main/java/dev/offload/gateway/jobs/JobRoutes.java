@@ -54,9 +54,11 @@ import org.slf4j.LoggerFactory;
  * ends once: success writes the response, failure goes to {@code ctx.fail} and the problem handler.
  *
  * <p>Accept path: store the job (queued, unpublished, with a timer) together with its idempotency key in one atomic
- * write → publish and wait for the broker's ack → mark it published → 202. If the broker refuses, the job is
+ * write → publish and wait for the broker's ack → record the publication → 202. If the broker refuses, the job is
  * abandoned (deleted with its key) and the client gets 503, so no live job is left that nobody will run; if the
- * gateway dies between the store write and the ack, the timer makes the scheduler publish the job. A broker that
+ * gateway dies between the store write and the ack, the timer makes the scheduler publish the job. Recording the
+ * publication drops that timer; for a job with an Idempotency-Key it also marks the record published, before the
+ * 202, so that a repeat of the request can tell an accepted job from one still being accepted. A broker that
  * keeps failing opens its circuit breaker ({@link GuardedPublisher}): the publish then fails at once, and the job is
  * abandoned the same way.
  *
@@ -340,14 +342,15 @@ public final class JobRoutes {
                 publisher.publish(JobEnvelope.of(job, clock.instant())).recover(failure -> abandon(job, failure));
         if (job.spec().idempotencyKey() != null) {
             // A repeat of this request reads the flag to tell "accepted" from "still being accepted" (409), so the
-            // 202 waits for it.
+            // 202 waits for it, written into the record.
             return published.compose(ok -> markPublished(job)).onSuccess(metrics::submitted);
         }
-        // Nobody but the scheduler reads the flag of a job without an Idempotency-Key, so the 202 need not wait for
-        // it: one store round trip less per submission. If the write is lost, the scheduler publishes the job again
-        // after jobs.publishGrace, and the duplicate message finds the job claimed or finished (a lost CAS).
+        // Nobody but the scheduler cares whether a job without an Idempotency-Key was published, and it only looks
+        // at jobs whose timer fires: dropping the timer is enough (one small script, no rewrite of the record, no
+        // event), and the 202 need not wait for it. If it is lost, the scheduler publishes the job again after
+        // jobs.publishGrace, and the duplicate message finds the job claimed or finished (a lost CAS).
         return published.map(ok -> {
-            markPublished(job)
+            store.confirmPublished(job)
                     .onFailure(e -> LOG.warn("job {}: could not record its publication: {}", job.id(), e.toString()));
             metrics.submitted(job);
             return job;

@@ -141,7 +141,7 @@ final class EmbeddedJobStore implements JobStore {
                 idempotency.put(idempotencyKey(job.tenant(), key), expiresAt + ":" + job.id());
             }
             commit(true);
-            emit(stored);
+            // No event, as on Redis: nobody can be waiting for a job whose id has not been returned yet.
         }
         return new CreateResult.Created(stored);
     }
@@ -196,6 +196,21 @@ final class EmbeddedJobStore implements JobStore {
             }
         }
         return Optional.of(stored);
+    }
+
+    @Override
+    public boolean confirmPublished(Job queued) {
+        synchronized (lock) {
+            Optional<Job> existing = live(jobs.get(queued.id()), clock.instant());
+            if (existing.isEmpty() || existing.get().version() != queued.version()) {
+                return false;
+            }
+            removeTimers(queued.id());
+            // Not forced to disk: if the removal is lost, the scheduler publishes the job once more after
+            // jobs.publishGrace, and the duplicate message finds the job claimed or finished.
+            commit(false);
+        }
+        return true;
     }
 
     @Override

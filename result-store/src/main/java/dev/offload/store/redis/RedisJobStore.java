@@ -31,7 +31,8 @@ import redis.clients.jedis.resps.Tuple;
 
 /**
  * The {@link JobStore} on Redis. Every write is one Lua script (EVALSHA), so it is atomic and takes one round trip;
- * the scripts also maintain the indexes and publish the {@link JobEvent}. See {@link RedisKeys} for the layout.
+ * the scripts also maintain the indexes and publish the {@link JobEvent} of a change. See {@link RedisKeys} for the
+ * layout.
  *
  * <p>Thread-safe. Every method <strong>blocks</strong> on network I/O: call it from virtual threads (the connection
  * pool is sized by {@code store.redis.poolSize}) or a worker executor, never from an event loop. Connection failures,
@@ -40,6 +41,7 @@ import redis.clients.jedis.resps.Tuple;
 final class RedisJobStore implements JobStore {
     private static final LuaScript CREATE = LuaScript.load("create");
     private static final LuaScript COMPARE_AND_SET = LuaScript.load("compare_and_set");
+    private static final LuaScript CONFIRM_PUBLISHED = LuaScript.load("confirm_published");
     private static final LuaScript ABANDON = LuaScript.load("abandon");
     private static final LuaScript CLAIM_DUE = LuaScript.load("claim_due");
 
@@ -97,8 +99,6 @@ final class RedisJobStore implements JobStore {
                 deadline(stored),
                 millis(stored.createdAt()),
                 Long.toString(Math.max(1, idempotencyTtl.toMillis())),
-                Json.toString(JobEvent.of(stored)),
-                keys.events(),
                 keys.jobPrefix(shard),
                 job.tenant());
         return new ScriptCall(scriptKeys, args, stored);
@@ -180,6 +180,36 @@ final class RedisJobStore implements JobStore {
 
     private Optional<Job> compareAndSetResult(ScriptCall change, Object written) {
         return Long.valueOf(1).equals(written) ? Optional.of(change.stored()) : Optional.empty();
+    }
+
+    @Override
+    public boolean confirmPublished(Job queued) {
+        ScriptCall confirm = confirmPublishedCall(queued);
+        return confirmedResult(
+                confirm, call("confirmPublished", () -> CONFIRM_PUBLISHED.run(redis, confirm.keys(), confirm.args())));
+    }
+
+    /** One pipeline of confirm scripts: one round trip for the whole batch. */
+    @Override
+    public List<BatchResult<Boolean>> confirmPublishedAll(List<Job> queued) {
+        List<ScriptCall> calls = new ArrayList<>(queued.size());
+        for (Job job : queued) {
+            calls.add(confirmPublishedCall(job));
+        }
+        return pipelined("confirmPublishedAll", CONFIRM_PUBLISHED, calls, this::confirmedResult);
+    }
+
+    private ScriptCall confirmPublishedCall(Job queued) {
+        int shard = JobId.shardOf(queued.id());
+        return new ScriptCall(
+                List.of(keys.job(queued.id()), keys.timers(shard)),
+                List.of(Long.toString(queued.version()), queued.id()),
+                queued);
+    }
+
+    @SuppressWarnings("unused") // the shape of pipelined's reply mapper
+    private boolean confirmedResult(ScriptCall confirm, Object reply) {
+        return Long.valueOf(1).equals(reply);
     }
 
     /** A script's keys and arguments, and the job record it writes. */

@@ -2,15 +2,15 @@
 -- KEYS[1] job hash, KEYS[2] shard timers, KEYS[3] shard tenant index, KEYS[4] shard unfinished-jobs counters,
 -- KEYS[5] idempotency key (only with a key)
 -- ARGV[1] id, ARGV[2] doc, ARGV[3] expire-at ms, ARGV[4] deadline ms or '', ARGV[5] created-at ms,
--- ARGV[6] idempotency ttl ms, ARGV[7] event json, ARGV[8] event channel, ARGV[9] job key prefix of this shard,
--- ARGV[10] tenant
+-- ARGV[6] idempotency ttl ms, ARGV[7] job key prefix of this shard, ARGV[8] tenant
 -- Returns {'created'}, {'duplicate', doc} or {'exists'}.
--- The job that an idempotency key points to is read through ARGV[9]: it carries the same hash tag as KEYS[5],
+-- No job event is published: nobody can be waiting for a job whose id has not been returned yet.
+-- The job that an idempotency key points to is read through ARGV[7]: it carries the same hash tag as KEYS[5],
 -- because a job with an idempotency key is created in the shard of that key.
 if KEYS[5] then
   local existingId = redis.call('GET', KEYS[5])
   if existingId then
-    local existing = redis.call('HGET', ARGV[9] .. existingId, 'doc')
+    local existing = redis.call('HGET', ARGV[7] .. existingId, 'doc')
     if existing then
       return {'duplicate', existing}
     end
@@ -35,6 +35,5 @@ if KEYS[5] then
 end
 -- A new job is unfinished (scheduled or queued): it counts against the tenant's in-flight cap until it finishes.
 -- A duplicate (idempotent re-submission) returned above and counted nothing.
-redis.call('HINCRBY', KEYS[4], ARGV[10], 1)
-redis.call('PUBLISH', ARGV[8], ARGV[7])
+redis.call('HINCRBY', KEYS[4], ARGV[8], 1)
 return {'created'}

@@ -61,11 +61,12 @@ class RedisJobStoreIT extends JobStoreContract {
                 JobStore.Subscription ignored = other.subscribe(events::add)) {
 
             Job job = created(aQueuedJob().build());
+            Job published = written(job, job.markPublished(now()));
 
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(
                             () -> assertThat(events).extracting(JobEvent::jobId).contains(job.id()));
-            assertThat(other.find(job.id())).contains(job);
+            assertThat(other.find(job.id())).contains(published);
         }
     }
 
