@@ -24,9 +24,12 @@ final class KafkaJobPublisher implements JobPublisher {
     /** Kafka's own timeouts fire first; this backstop covers sends queued behind a send that waits for metadata. */
     private static final Duration BACKSTOP_MARGIN = Duration.ofMillis(250);
 
+    private static final Duration BACKSTOP_SWEEP = Duration.ofMillis(100);
+
     private final KafkaTransportConfig config;
     private final KafkaAdminClient admin;
     private final KafkaWriteStream<String, byte[]> producer;
+    private final SendDeadlines backstop;
 
     KafkaJobPublisher(Vertx vertx, KafkaTransportConfig config, KafkaAdminClient admin) {
         this.config = config;
@@ -34,6 +37,7 @@ final class KafkaJobPublisher implements JobPublisher {
         this.producer = KafkaWriteStream.create(vertx, KafkaClients.producer(config));
         // Every failed send is also reported here; the send's own future carries it to the caller already.
         producer.exceptionHandler(e -> LOG.debug("Kafka send failed", e));
+        this.backstop = new SendDeadlines(vertx, config.publishTimeout().plus(BACKSTOP_MARGIN), BACKSTOP_SWEEP);
     }
 
     @Override
@@ -50,8 +54,7 @@ final class KafkaJobPublisher implements JobPublisher {
         } catch (RuntimeException e) {
             sent = Future.failedFuture(e);
         }
-        long bound = config.publishTimeout().plus(BACKSTOP_MARGIN).toMillis();
-        return sent.timeout(bound, TimeUnit.MILLISECONDS)
+        return backstop.bound(sent)
                 .recover(e -> Future.failedFuture(new TransportUnavailableException(
                         "Kafka did not acknowledge job " + envelope.jobId() + " on queue '" + envelope.queue()
                                 + "' within " + config.publishTimeout().toMillis() + " ms: " + e.getMessage(),
@@ -71,6 +74,9 @@ final class KafkaJobPublisher implements JobPublisher {
     @Override
     public Future<Void> close() {
         return KafkaJobTransport.onCallerContext(
-                producer.close(config.publishTimeout().toMillis()));
+                producer.close(config.publishTimeout().toMillis()).eventually(() -> {
+                    backstop.close();
+                    return Future.succeededFuture();
+                }));
     }
 }
