@@ -4,6 +4,8 @@
 #
 #   bench/accept-ratio.sh            2 rounds (about 20 minutes with the check of every accepted job)
 #   ROUNDS=3 bench/accept-ratio.sh   more rounds; the median ratio is reported
+#   BASELINE_JAR=/tmp/old/standalone/target/offload.jar bench/accept-ratio.sh
+#                                    also runs another build's gateway in every round (a change's before/after)
 #
 # Each round runs a staircase of open-loop rates (BENCH_STEPS) against ref-accept and against an Offload gateway
 # alone (heap capped at 256 MiB, no worker on the cores, like ref-accept has no consumer), in alternating order so
@@ -72,23 +74,30 @@ ref_accept() { # round
     --name "ref-accept-$1" --results "$out" >/dev/null
   stop_gracefully "$pid" ref-accept
 }
-offload() { # round
+gateway_staircase() { # name jar round
   OFFLOAD_GATEWAY_PORT=$gateway_port OFFLOAD_MANAGEMENT_PORT=$gateway_mgmt \
-    java -Xmx256m -jar standalone/target/offload.jar gateway --config "$work/offload.yaml" >"$work/gateway.log" 2>&1 &
+    java -Xmx256m -jar "$2" gateway --config "$work/offload.yaml" >"$work/gateway.log" 2>&1 &
   local pid=$!
   await_ready $gateway_mgmt "$pid" "$work/gateway.log" gateway
   # The gateway alone: its jobs stay queued (no worker), so the check is that each was stored and published.
   "${bench[@]}" submit --target http://127.0.0.1:$gateway_port --api-key "$key" "${staircase[@]}" \
-    --defer-verify "$work/offload-$1.ids" --name "offload-$1" --results "$out" >/dev/null
+    --defer-verify "$work/$1-$3.ids" --name "$1-$3" --results "$out" >/dev/null
   stop_gracefully "$pid" gateway
 }
+offload() { gateway_staircase offload standalone/target/offload.jar "$1"; }
+baseline() { [ -z "${BASELINE_JAR:-}" ] || gateway_staircase baseline "$BASELINE_JAR" "$1"; }
 
 for round in $(seq 1 "$rounds"); do
   echo "--- round $round of $rounds" >&2
-  if [ $((round % 2)) -eq 1 ]; then ref_accept "$round"; offload "$round"; else offload "$round"; ref_accept "$round"; fi
+  # Each side goes first in turn, so that a drift of the machine favours none.
+  case $((round % 3)) in
+    1) ref_accept "$round"; offload "$round"; baseline "$round" ;;
+    2) offload "$round"; baseline "$round"; ref_accept "$round" ;;
+    0) baseline "$round"; ref_accept "$round"; offload "$round" ;;
+  esac
 done
 
-python3 - "$out" "$rounds" <<'PY'
+python3 - "$out" "$rounds" "${BASELINE_JAR:-}" <<'PY'
 import json, pathlib, statistics, sys
 out, rounds = pathlib.Path(sys.argv[1]), int(sys.argv[2])
 cap = {json.loads(f.read_text())["scenario"]: json.loads(f.read_text()) for f in out.glob("*-capacity-*.json")}
@@ -100,17 +109,26 @@ def cell(c):
     stopped = next((x for x in c["steps"] if not x["sustained"]), None)
     limit = f'next: {stopped["offeredRate"]:.0f}/s {stopped["reason"]}' if stopped else "top step (limit not found)"
     return f'{c["sustainedRate"]:.0f}/s' + (f' (p99 {t["p99Ms"]:.0f} ms)' if t else "") + f"; {limit}"
-rows, ratios = [], []
+rows, ratios, gains = [], [], []
 for r in range(1, rounds + 1):
-    ref, off = cap.get(f"ref-accept-{r}"), cap.get(f"offload-{r}")
+    ref, off, base = cap.get(f"ref-accept-{r}"), cap.get(f"offload-{r}"), cap.get(f"baseline-{r}")
     if not ref or not off:
         continue
     ratio = off["sustainedRate"] / ref["sustainedRate"] if ref["sustainedRate"] else 0
     ratios.append(ratio)
-    rows.append(f"| {r} | {cell(ref)} | {cell(off)} | {ratio:.2f} |")
-md = ["# Accept path: Offload / ref-accept, interleaved", "",
-      "| round | ref-accept sustained | Offload sustained | ratio |", "|---|---|---|---|", *rows, "",
+    row = f"| {r} | {cell(ref)} | {cell(off)} | {ratio:.2f} |"
+    if base:
+        gain = off["sustainedRate"] / base["sustainedRate"] if base["sustainedRate"] else 0
+        gains.append(gain)
+        row += f" {cell(base)} | {gain:.2f} |"
+    rows.append(row)
+head, rule = "| round | ref-accept sustained | Offload sustained | ratio |", "|---|---|---|---|"
+if gains:
+    head, rule = head + " baseline sustained | Offload / baseline |", rule + "---|---|"
+md = ["# Accept path: Offload / ref-accept, interleaved", "", head, rule, *rows, "",
       f"Median ratio: **{statistics.median(ratios):.2f}** over {len(ratios)} rounds." if ratios else "No complete round."]
+if gains:
+    md.append(f"Median Offload / baseline ({sys.argv[3]}): **{statistics.median(gains):.2f}**.")
 (out / "summary.md").write_text("\n".join(md) + "\n")
 print("\n".join(md))
 PY
@@ -126,6 +144,6 @@ await_ready $gateway_mgmt "$!" "$work/gateway.log" gateway
 OFFLOAD_MANAGEMENT_PORT=$((gateway_mgmt + 1)) \
   java -Xmx512m -jar standalone/target/offload.jar worker --config "$work/offload.yaml" >"$work/worker.log" 2>&1 &
 pids+=($!)
-cat "$work"/offload-*.ids >"$work/all.ids"
-echo "verifying $(wc -l <"$work/all.ids") accepted jobs (a worker drains them first)" >&2
-"${bench[@]}" verify --target http://127.0.0.1:$gateway_port --api-key "$key" --ids "$work/all.ids" --patience 30m
+cat "$work"/*.ids >"$work/accepted.list"
+echo "verifying $(wc -l <"$work/accepted.list") accepted jobs (a worker drains them first)" >&2
+"${bench[@]}" verify --target http://127.0.0.1:$gateway_port --api-key "$key" --ids "$work/accepted.list" --patience 30m
