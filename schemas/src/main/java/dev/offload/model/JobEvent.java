@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A change of a job record, emitted by the store on every successful write (schema {@code job-event.schema.json}).
+ * A change of a job record, emitted by the store on every successful change of an existing job, not on its creation
+ * (schema {@code job-event.schema.json}).
  * Gateways use it to wake long-polls on every replica; workers use it to notice cancellation requests at once.
  *
  * @param jobId the job that changed
