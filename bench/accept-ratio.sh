@@ -16,10 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH
-fi
-[ -f standalone/target/offload.jar ] && [ -f bench/target/offload-bench.jar ] || ./mvnw -B -q -DskipTests package
+bench_ready
 
 rounds=${ROUNDS:-2}
 steps=${BENCH_STEPS:-1000,2000,3000,4000,5000,6000,7000,8000,10000,12000,14000}
@@ -27,62 +24,21 @@ staircase=(--steps "$steps" --duration "${BENCH_DURATION:-10s}" --warmup "${BENC
   --step-settle "${BENCH_SETTLE:-3s}" --sustain-p99 "${BENCH_SUSTAIN_P99:-250}")
 out=bench/results/accept-ratio-$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$out"
-work=$(mktemp -d)
-run="ratio-$RANDOM$RANDOM"
-key="bench-key-0123456789abcdef"
-kafka_port=19392 gateway_port=18380 gateway_mgmt=19380 ref_port=18382
-redis_uri=${OFFLOAD_STORE_REDIS_URI:-redis://127.0.0.1:6379}
-bench=(java -XX:+UseParallelGC -Xms256m -Xmx1g -jar bench/target/offload-bench.jar)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  OFFLOAD_STORE_REDIS_URI=$redis_uri delete_redis_keys "$run"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-cat >"$work/offload.yaml" <<YAML
-store:
-  type: redis
-  redis:
-    uri: $redis_uri
-    keyPrefix: $run
-transport:
-  queues: [default]
-  kafka:
-    bootstrapServers: 127.0.0.1:$kafka_port
-    topicPrefix: $run.jobs.
-    groupId: $run
-    partitions: 4
-gateway:
-  apiKeys:
-    $key: bench
-jobs:
-  defaultRetention: 1h
-YAML
-
-java -jar standalone/target/offload.jar kafka --port $kafka_port --data-dir "$work/kafka" >"$work/kafka.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 90); do grep -qs "Kafka broker listening" "$work/kafka.log" && break; sleep 1; done
+. bench/accept-lib.sh ratio
+start_kafka
 
 ref_accept() { # round
-  "${bench[@]}" ref-accept --port $ref_port --bootstrap 127.0.0.1:$kafka_port --topic "$run.ref-accept" \
-    --key-prefix "$run-ref" --redis "$redis_uri" >"$work/ref-accept.log" 2>&1 &
-  local pid=$!
-  for _ in $(seq 1 60); do grep -qs "listening" "$work/ref-accept.log" && break; sleep 1; done
+  start_ref_accept
   "${bench[@]}" submit --target http://127.0.0.1:$ref_port --path / --no-verify "${staircase[@]}" \
     --name "ref-accept-$1" --results "$out" >/dev/null
-  stop_gracefully "$pid" ref-accept
+  stop_gracefully "$ref_pid" ref-accept
 }
 gateway_staircase() { # name jar round
-  OFFLOAD_GATEWAY_PORT=$gateway_port OFFLOAD_MANAGEMENT_PORT=$gateway_mgmt \
-    java -Xmx256m -jar "$2" gateway --config "$work/offload.yaml" >"$work/gateway.log" 2>&1 &
-  local pid=$!
-  await_ready $gateway_mgmt "$pid" "$work/gateway.log" gateway
+  start_gateway "$2"
   # The gateway alone: its jobs stay queued (no worker), so the check is that each was stored and published.
   "${bench[@]}" submit --target http://127.0.0.1:$gateway_port --api-key "$key" "${staircase[@]}" \
     --defer-verify "$work/$1-$3.ids" --name "$1-$3" --results "$out" >/dev/null
-  stop_gracefully "$pid" gateway
+  stop_gracefully "$gateway_pid" gateway
 }
 offload() { gateway_staircase offload standalone/target/offload.jar "$1"; }
 baseline() { [ -z "${BASELINE_JAR:-}" ] || gateway_staircase baseline "$BASELINE_JAR" "$1"; }
@@ -137,10 +93,7 @@ if [ "${VERIFY:-1}" = 0 ]; then
   echo "VERIFY=0: the accepted jobs were NOT checked; do not report these figures" >&2
   exit 0
 fi
-OFFLOAD_GATEWAY_PORT=$gateway_port OFFLOAD_MANAGEMENT_PORT=$gateway_mgmt \
-  java -Xmx256m -jar standalone/target/offload.jar gateway --config "$work/offload.yaml" >"$work/gateway.log" 2>&1 &
-pids+=($!)
-await_ready $gateway_mgmt "$!" "$work/gateway.log" gateway
+start_gateway standalone/target/offload.jar
 OFFLOAD_MANAGEMENT_PORT=$((gateway_mgmt + 1)) \
   java -Xmx512m -jar standalone/target/offload.jar worker --config "$work/offload.yaml" >"$work/worker.log" 2>&1 &
 pids+=($!)

@@ -13,69 +13,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH
-fi
-[ -f standalone/target/offload.jar ] && [ -f bench/target/offload-bench.jar ] || ./mvnw -B -q -DskipTests package
+bench_ready
 
 rate=${1:-5000}
-work=$(mktemp -d)
-run="cpu-$RANDOM$RANDOM"
-key="bench-key-0123456789abcdef"
-kafka_port=19392 gateway_port=18380 gateway_mgmt=19380 ref_port=18382
-redis_uri=${OFFLOAD_STORE_REDIS_URI:-redis://127.0.0.1:6379}
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  OFFLOAD_STORE_REDIS_URI=$redis_uri delete_redis_keys "$run"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-cat >"$work/offload.yaml" <<YAML
-store:
-  type: redis
-  redis:
-    uri: $redis_uri
-    keyPrefix: $run
-transport:
-  queues: [default]
-  kafka:
-    bootstrapServers: 127.0.0.1:$kafka_port
-    topicPrefix: $run.jobs.
-    groupId: $run
-    partitions: 4
-gateway:
-  apiKeys:
-    $key: bench
-jobs:
-  defaultRetention: 1h
-YAML
-
-java -jar standalone/target/offload.jar kafka --port $kafka_port --data-dir "$work/kafka" >"$work/kafka.log" 2>&1 &
-kafka=$!
-pids+=("$kafka")
-for _ in $(seq 1 90); do grep -qs "Kafka broker listening" "$work/kafka.log" && break; sleep 1; done
+. bench/accept-lib.sh cpu
+start_kafka
 
 measure() { # name
   bench/cpu-per-request.sh "${@:2}" | tee "$work/$1.txt" >&2
 }
 
-java -XX:+UseParallelGC -Xms256m -Xmx1g -jar bench/target/offload-bench.jar ref-accept --port $ref_port \
-  --bootstrap 127.0.0.1:$kafka_port --topic "$run.ref-accept" --key-prefix "$run-ref" --redis "$redis_uri" \
-  >"$work/ref-accept.log" 2>&1 &
-ref=$!
-for _ in $(seq 1 60); do grep -qs "listening" "$work/ref-accept.log" && break; sleep 1; done
-measure ref-accept "$ref" "$kafka" "http://127.0.0.1:$ref_port" "$rate"
-stop_gracefully "$ref" ref-accept
+start_ref_accept
+measure ref-accept "$ref_pid" "$kafka_pid" "http://127.0.0.1:$ref_port" "$rate"
+stop_gracefully "$ref_pid" ref-accept
 
 gateway() { # name jar
-  OFFLOAD_GATEWAY_PORT=$gateway_port OFFLOAD_MANAGEMENT_PORT=$gateway_mgmt \
-    java -Xmx256m -jar "$2" gateway --config "$work/offload.yaml" >"$work/gateway.log" 2>&1 &
-  local pid=$!
-  await_ready $gateway_mgmt "$pid" "$work/gateway.log" gateway
-  measure "$1" "$pid" "$kafka" "http://127.0.0.1:$gateway_port" "$rate" "$key"
-  stop_gracefully "$pid" gateway
+  start_gateway "$2"
+  measure "$1" "$gateway_pid" "$kafka_pid" "http://127.0.0.1:$gateway_port" "$rate" "$key"
+  stop_gracefully "$gateway_pid" gateway
 }
 gateway offload standalone/target/offload.jar
 [ -z "${BASELINE_JAR:-}" ] || gateway baseline "$BASELINE_JAR"

@@ -19,10 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH
-fi
-[ -f standalone/target/offload.jar ] && [ -f bench/target/offload-bench.jar ] || ./mvnw -B -q -DskipTests package
+bench_ready
 
 smoke=false
 [ "${1:-}" = "--smoke" ] && smoke=true

@@ -50,3 +50,12 @@ delete_rabbitmq_vhost() {
   rabbitmqctl -q list_vhosts 2>/dev/null | grep -qx "$1" || return 0
   rabbitmqctl -q delete_vhost "$1" >/dev/null 2>&1 || true
 }
+
+# bench_ready: what the bench scripts need before they start anything: a JDK 25 from its usual place when JAVA_HOME
+# is unset, and the gateway's and the generator's jars (built when missing). Run from the repository root.
+bench_ready() {
+  if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then
+    export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH
+  fi
+  [ -f standalone/target/offload.jar ] && [ -f bench/target/offload-bench.jar ] || ./mvnw -B -q -DskipTests package
+}
