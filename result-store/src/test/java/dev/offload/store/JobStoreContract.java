@@ -246,6 +246,35 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void createAllOfJobsOfOneShardAnswersEachInOrder() {
+        // Jobs of one shard go to the store together (on Redis one script call): each still gets its own answer.
+        Job keyed = aQueuedJob().idempotencyKey("shard-batch", "f1").build();
+        int shard = JobId.shardOf(keyed.id());
+        Job existing = created(aQueuedJob().inShard(shard).build());
+        Job plain = aQueuedJob().inShard(shard).build();
+        Job sameKey = aQueuedJob()
+                .tenant(keyed.tenant())
+                .idempotencyKey("shard-batch", "f2")
+                .build();
+        Job scheduled = aScheduledJob(now().plusSeconds(60)).inShard(shard).build();
+
+        List<BatchResult<CreateResult>> results = store.createAll(List.of(
+                new JobStore.Creation(plain, DAY),
+                new JobStore.Creation(keyed, DAY),
+                new JobStore.Creation(existing, DAY),
+                new JobStore.Creation(sameKey, DAY),
+                new JobStore.Creation(scheduled, DAY)));
+
+        assertThat(results.get(0).get()).isEqualTo(new CreateResult.Created(plain.withVersion(1)));
+        assertThat(results.get(1).get()).isEqualTo(new CreateResult.Created(keyed.withVersion(1)));
+        assertThatThrownBy(() -> results.get(2).get()).isInstanceOf(IllegalStateException.class);
+        assertThat(results.get(3).get()).isEqualTo(new CreateResult.Duplicate(keyed.withVersion(1)));
+        assertThat(results.get(4).get()).isEqualTo(new CreateResult.Created(scheduled.withVersion(1)));
+        assertThat(store.find(plain.id())).contains(plain.withVersion(1));
+        assertThat(store.find(scheduled.id())).contains(scheduled.withVersion(1));
+    }
+
+    @Test
     void compareAndSetAllWritesTheCurrentVersionsAndRefusesTheStaleOne() {
         Job first = created(aQueuedJob().build());
         Job second = created(aQueuedJob().build());
@@ -408,6 +437,22 @@ public abstract class JobStoreContract {
     }
 
     // ---- timers -------------------------------------------------------------------------------------------------
+
+    @Test
+    void confirmPublishedAllOfJobsOfOneShardAnswersEachInOrder() {
+        Job first = created(aQueuedJob().build());
+        int shard = JobId.shardOf(first.id());
+        Job claimed = created(aQueuedJob().inShard(shard).build());
+        Job running = written(claimed, claimed.claim("w", now(), Duration.ofSeconds(30)));
+        Job vanished = aQueuedJob().inShard(shard).build().withVersion(1);
+        Job last = created(aQueuedJob().inShard(shard).build());
+
+        List<BatchResult<Boolean>> results = store.confirmPublishedAll(List.of(first, claimed, vanished, last));
+
+        assertThat(results).extracting(BatchResult::get).containsExactly(true, false, false, true);
+        assertThat(store.claimDue(now().plus(DAY), 100, HOLD)).containsExactly(claimed.id());
+        assertThat(running.lease()).isNotNull();
+    }
 
     @Test
     void unpublishedQueuedJobIsDueAtItsDueAtAndHiddenForTheHoldOnceClaimed() {

@@ -81,6 +81,7 @@ public final class JobRoutes {
     private final JobMetrics metrics;
     private final JobResultCache resultCache;
     private final Limits limits;
+    private final ShardRotation shards = ShardRotation.startingAnywhere();
 
     /**
      * The routes of one gateway process; share one instance among its verticles.
@@ -219,7 +220,7 @@ public final class JobRoutes {
         String tenant = ApiKeyAuthenticator.tenant(ctx);
         String key = spec.idempotencyKey();
         String fingerprint = spec.fingerprint();
-        String id = key == null ? JobId.next(now) : JobId.next(now, JobId.shardFor(tenant, key));
+        String id = JobId.next(now, key == null ? shards.shardAt(now) : JobId.shardFor(tenant, key));
         Job job = runAt == null
                 ? Job.queued(id, tenant, spec, now, config.jobs().publishGrace())
                 : Job.scheduled(id, tenant, spec, now, runAt);

@@ -15,12 +15,16 @@ import dev.offload.store.WebhookEventType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
@@ -30,9 +34,9 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.resps.Tuple;
 
 /**
- * The {@link JobStore} on Redis. Every write is one Lua script (EVALSHA), so it is atomic and takes one round trip;
- * the scripts also maintain the indexes and publish the {@link JobEvent} of a change. See {@link RedisKeys} for the
- * layout.
+ * The {@link JobStore} on Redis. Every write of a job is atomic: one Lua script (EVALSHA), which also maintains the
+ * indexes and publishes the {@link JobEvent} of a change. Batched creations and confirmed publications send the jobs
+ * of one shard as one script call, all shards' calls in one pipeline. See {@link RedisKeys} for the layout.
  *
  * <p>Thread-safe. Every method <strong>blocks</strong> on network I/O: call it from virtual threads (the connection
  * pool is sized by {@code store.redis.poolSize}) or a worker executor, never from an event loop. Connection failures,
@@ -67,18 +71,33 @@ final class RedisJobStore implements JobStore {
 
     @Override
     public CreateResult create(Job job, Duration idempotencyTtl) {
-        ScriptCall create = createCall(job, idempotencyTtl);
-        return createResult(create, call("create", () -> CREATE.run(redis, create.keys(), create.args())));
+        return createAll(List.of(new Creation(job, idempotencyTtl))).getFirst().get();
     }
 
-    /** One pipeline of create scripts: one round trip for the whole batch. */
+    /**
+     * One create script call per shard for the batch's jobs of that shard, all in one pipeline: one round trip for
+     * the whole batch, and as few script calls as the shards allow (the gateway gives concurrent jobs one shard).
+     */
     @Override
     public List<BatchResult<CreateResult>> createAll(List<Creation> creations) {
         List<ScriptCall> calls = new ArrayList<>(creations.size());
         for (Creation c : creations) {
             calls.add(createCall(c.job(), c.idempotencyTtl()));
         }
-        return pipelined("createAll", CREATE, calls, this::createResult);
+        return perShard("create", CREATE, calls, RedisJobStore::createCalls, this::createResult);
+    }
+
+    /** The create script's encoding of several jobs: their count, then each job's key count and arguments. */
+    private static ScriptCall createCalls(List<ScriptCall> jobs) {
+        List<String> allKeys = new ArrayList<>();
+        List<String> allArgs = new ArrayList<>();
+        allArgs.add(Integer.toString(jobs.size()));
+        for (ScriptCall job : jobs) {
+            allKeys.addAll(job.keys());
+            allArgs.add(Integer.toString(job.keys().size()));
+            allArgs.addAll(job.args());
+        }
+        return new ScriptCall(allKeys, allArgs, null);
     }
 
     /** The keys and arguments of the create script for {@code job}, and the record it stores. */
@@ -184,32 +203,77 @@ final class RedisJobStore implements JobStore {
 
     @Override
     public boolean confirmPublished(Job queued) {
-        ScriptCall confirm = confirmPublishedCall(queued);
-        return confirmedResult(
-                confirm, call("confirmPublished", () -> CONFIRM_PUBLISHED.run(redis, confirm.keys(), confirm.args())));
+        return confirmPublishedAll(List.of(queued)).getFirst().get();
     }
 
-    /** One pipeline of confirm scripts: one round trip for the whole batch. */
+    /** One confirm script call per shard for the batch's jobs of that shard, all in one pipeline. */
     @Override
     public List<BatchResult<Boolean>> confirmPublishedAll(List<Job> queued) {
         List<ScriptCall> calls = new ArrayList<>(queued.size());
         for (Job job : queued) {
-            calls.add(confirmPublishedCall(job));
+            calls.add(
+                    new ScriptCall(List.of(keys.job(job.id())), List.of(Long.toString(job.version()), job.id()), job));
         }
-        return pipelined("confirmPublishedAll", CONFIRM_PUBLISHED, calls, this::confirmedResult);
+        return perShard(
+                "confirmPublished",
+                CONFIRM_PUBLISHED,
+                calls,
+                this::confirmCalls,
+                (job, reply) -> Long.valueOf(1).equals(reply));
     }
 
-    private ScriptCall confirmPublishedCall(Job queued) {
-        int shard = JobId.shardOf(queued.id());
-        return new ScriptCall(
-                List.of(keys.job(queued.id()), keys.timers(shard)),
-                List.of(Long.toString(queued.version()), queued.id()),
-                queued);
+    /** The confirm script's encoding of several jobs of one shard: the shard's timers, then each job's hash. */
+    private ScriptCall confirmCalls(List<ScriptCall> jobs) {
+        List<String> allKeys = new ArrayList<>(jobs.size() + 1);
+        allKeys.add(keys.timers(JobId.shardOf(jobs.getFirst().stored().id())));
+        List<String> allArgs = new ArrayList<>(2 * jobs.size());
+        for (ScriptCall job : jobs) {
+            allKeys.addAll(job.keys());
+            allArgs.addAll(job.args());
+        }
+        return new ScriptCall(allKeys, allArgs, null);
     }
 
-    @SuppressWarnings("unused") // the shape of pipelined's reply mapper
-    private boolean confirmedResult(ScriptCall confirm, Object reply) {
-        return Long.valueOf(1).equals(reply);
+    /**
+     * Runs {@code script} once per shard, over the jobs of {@code calls} in that shard ({@code combine} encodes them
+     * as one call), all calls in one pipeline, and maps each job's reply; results in the order of {@code calls}. A
+     * shard's call that Redis answers with an error fails that shard's jobs alone.
+     */
+    private <T> List<BatchResult<T>> perShard(
+            String operation,
+            LuaScript script,
+            List<ScriptCall> calls,
+            Function<List<ScriptCall>, ScriptCall> combine,
+            BiFunction<ScriptCall, Object, T> reply) {
+        Map<Integer, List<Integer>> byShard = new LinkedHashMap<>();
+        for (int i = 0; i < calls.size(); i++) {
+            byShard.computeIfAbsent(JobId.shardOf(calls.get(i).stored().id()), shard -> new ArrayList<>())
+                    .add(i);
+        }
+        List<ScriptCall> combined = new ArrayList<>(byShard.size());
+        for (List<Integer> indexes : byShard.values()) {
+            combined.add(combine.apply(indexes.stream().map(calls::get).toList()));
+        }
+        List<BatchResult<List<?>>> replies =
+                pipelined(operation + "All", script, combined, (call, answer) -> (List<?>) answer);
+        List<BatchResult<T>> results = new ArrayList<>(Collections.nCopies(calls.size(), null));
+        int group = 0;
+        for (List<Integer> indexes : byShard.values()) {
+            BatchResult<List<?>> shardReply = replies.get(group++);
+            for (int j = 0; j < indexes.size(); j++) {
+                int index = indexes.get(j);
+                int position = j;
+                results.set(
+                        index,
+                        switch (shardReply) {
+                            case BatchResult.Failure<List<?>> failed -> BatchResult.failed(failed.error());
+                            case BatchResult.Value<List<?>> answers ->
+                                BatchResult.capture(() -> reply.apply(
+                                        calls.get(index), answers.value().get(position)));
+                        });
+            }
+        }
+        return results;
     }
 
     /** A script's keys and arguments, and the job record it writes. */

@@ -1,12 +1,17 @@
--- Records that the broker confirmed a queued job's message: drops its publish timer, so that the scheduler does not
--- publish it again. Only if the job is still at the expected version: any later write (a worker's claim, a
--- cancellation) has set the timer it needs, such as a running job's lease expiry, and that one must stay.
--- The record is not rewritten and no event is published: nothing a reader sees changes.
--- KEYS[1] job hash, KEYS[2] shard timers
--- ARGV[1] expected version, ARGV[2] id
--- Returns 1 if the timer was dropped (or already gone), 0 if the job changed or vanished.
-if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then
-  return 0
+-- Records that the broker confirmed the messages of queued jobs of one shard: drops each job's publish timer, so
+-- that the scheduler does not publish it again. Only for a job still at the expected version: any later write (a
+-- worker's claim, a cancellation) has set the timer it needs, such as a running job's lease expiry, and that one must
+-- stay. The records are not rewritten and no event is published: nothing a reader sees changes.
+-- KEYS[1] the shard's timers, KEYS[1 + i] the hash of job i
+-- ARGV[2i - 1] the expected version of job i, ARGV[2i] its id
+-- Returns per job, in order: 1 if the timer was dropped (or already gone), 0 if the job changed or vanished.
+local results = {}
+for i = 1, #KEYS - 1 do
+  if redis.call('HGET', KEYS[1 + i], 'v') == ARGV[2 * i - 1] then
+    redis.call('ZREM', KEYS[1], ARGV[2 * i])
+    results[i] = 1
+  else
+    results[i] = 0
+  end
 end
-redis.call('ZREM', KEYS[2], ARGV[2])
-return 1
+return results

@@ -1,39 +1,62 @@
--- Creates a job atomically with its indexes, honouring the tenant's idempotency key.
--- KEYS[1] job hash, KEYS[2] shard timers, KEYS[3] shard tenant index, KEYS[4] shard unfinished-jobs counters,
--- KEYS[5] idempotency key (only with a key)
--- ARGV[1] id, ARGV[2] doc, ARGV[3] expire-at ms, ARGV[4] deadline ms or '', ARGV[5] created-at ms,
--- ARGV[6] idempotency ttl ms, ARGV[7] job key prefix of this shard, ARGV[8] tenant
--- Returns {'created'}, {'duplicate', doc} or {'exists'}.
+-- Creates jobs, each atomically with its indexes, honouring the tenant's idempotency key. One call creates one job or
+-- several of one shard: group commit sends the jobs of a batch that share a shard together, so a batch costs one
+-- script call per shard instead of one per job.
+-- ARGV[1] the number of jobs; then per job its number of keys (4, or 5 with an idempotency key) and 8 arguments.
+-- A job's keys, in KEYS in job order: [1] job hash, [2] shard timers, [3] shard tenant index, [4] shard
+-- unfinished-jobs counters, [5] idempotency key (only with a key)
+-- A job's arguments: [1] id, [2] doc, [3] expire-at ms, [4] deadline ms or '', [5] created-at ms,
+-- [6] idempotency ttl ms, [7] job key prefix of this shard, [8] tenant
+-- Returns per job, in order: {'created'}, {'duplicate', doc} or {'exists'}. Jobs are created in order, so a second
+-- job with the idempotency key of an earlier one in the same call is its duplicate.
 -- No job event is published: nobody can be waiting for a job whose id has not been returned yet.
--- The job that an idempotency key points to is read through ARGV[7]: it carries the same hash tag as KEYS[5],
--- because a job with an idempotency key is created in the shard of that key.
-if KEYS[5] then
-  local existingId = redis.call('GET', KEYS[5])
-  if existingId then
-    local existing = redis.call('HGET', ARGV[7] .. existingId, 'doc')
-    if existing then
-      return {'duplicate', existing}
+-- The job that an idempotency key points to is read through A[7]: it carries the same hash tag as K[5], because a
+-- job with an idempotency key is created in the shard of that key.
+local function create(K, A)
+  if K[5] then
+    local existingId = redis.call('GET', K[5])
+    if existingId then
+      local existing = redis.call('HGET', A[7] .. existingId, 'doc')
+      if existing then
+        return {'duplicate', existing}
+      end
     end
   end
+  if redis.call('EXISTS', K[1]) == 1 then
+    return {'exists'}
+  end
+  redis.call('HSET', K[1], 'v', '1', 'doc', A[2])
+  redis.call('PEXPIREAT', K[1], A[3])
+  if A[4] ~= '' then
+    redis.call('ZADD', K[2], A[4], A[1])
+  end
+  redis.call('ZADD', K[3], A[5], A[1])
+  -- The tenant index lives as long as its longest-living job; stale entries are dropped by listings.
+  local indexExpiry = redis.call('PEXPIRETIME', K[3])
+  if indexExpiry < tonumber(A[3]) then
+    redis.call('PEXPIREAT', K[3], A[3])
+  end
+  if K[5] then
+    redis.call('SET', K[5], A[1], 'PX', A[6])
+  end
+  -- A new job is unfinished (scheduled or queued): it counts against the tenant's in-flight cap until it finishes.
+  -- A duplicate (idempotent re-submission) returned above and counted nothing.
+  redis.call('HINCRBY', K[4], A[8], 1)
+  return {'created'}
 end
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return {'exists'}
+
+local results = {}
+local k, a = 1, 2
+for i = 1, tonumber(ARGV[1]) do
+  local keyCount = tonumber(ARGV[a])
+  local K, A = {}, {}
+  for j = 1, keyCount do
+    K[j] = KEYS[k + j - 1]
+  end
+  for j = 1, 8 do
+    A[j] = ARGV[a + j]
+  end
+  results[i] = create(K, A)
+  k = k + keyCount
+  a = a + 9
 end
-redis.call('HSET', KEYS[1], 'v', '1', 'doc', ARGV[2])
-redis.call('PEXPIREAT', KEYS[1], ARGV[3])
-if ARGV[4] ~= '' then
-  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
-end
-redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
--- The tenant index lives as long as its longest-living job; stale entries are dropped by listings.
-local indexExpiry = redis.call('PEXPIRETIME', KEYS[3])
-if indexExpiry < tonumber(ARGV[3]) then
-  redis.call('PEXPIREAT', KEYS[3], ARGV[3])
-end
-if KEYS[5] then
-  redis.call('SET', KEYS[5], ARGV[1], 'PX', ARGV[6])
-end
--- A new job is unfinished (scheduled or queued): it counts against the tenant's in-flight cap until it finishes.
--- A duplicate (idempotent re-submission) returned above and counted nothing.
-redis.call('HINCRBY', KEYS[4], ARGV[8], 1)
-return {'created'}
+return results
