@@ -20,7 +20,8 @@ ticks=$(getconf CLK_TCK)
 cpu() { [ -r "/proc/$1/stat" ] && sed -E 's/^[0-9]+ \(.*\) //' "/proc/$1/stat" | awk '{ print $12 + $13 }' || echo 0; }
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-args=(submit --target "$url" --rate "$rate" --duration 20s --warmup 40s --no-verify --results bench/results)
+# The generator runs 2 s past the sampled 20 s, so that it is still alive when it is sampled the second time.
+args=(submit --target "$url" --rate "$rate" --duration 22s --warmup 40s --no-verify --results bench/results)
 if [ -n "$key" ]; then args+=(--api-key "$key"); else args+=(--path /); fi
 java -XX:+UseParallelGC -Xms256m -Xmx1g -jar bench/target/offload-bench.jar "${args[@]}" >"$out" 2>/dev/null &
 generator=$!
