@@ -23,7 +23,7 @@ final class KafkaJobPublisher implements JobPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaJobPublisher.class);
     /** Kafka's own timeouts fire first; this backstop covers sends queued behind a send that waits for metadata. */
     private static final Duration BACKSTOP_MARGIN = Duration.ofMillis(250);
-
+    /** How late past its bound an unanswered send may fail: one sweep for all sends, not a timer per send. */
     private static final Duration BACKSTOP_SWEEP = Duration.ofMillis(100);
 
     private final KafkaTransportConfig config;

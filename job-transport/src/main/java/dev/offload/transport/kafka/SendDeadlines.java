@@ -22,14 +22,12 @@ import java.util.concurrent.TimeoutException;
 final class SendDeadlines {
     private final Vertx vertx;
     private final Duration bound;
-    private final long boundNanos;
     private final Queue<Pending<?>> pending = new ConcurrentLinkedQueue<>();
     private final long timer;
 
     SendDeadlines(Vertx vertx, Duration bound, Duration sweepEvery) {
         this.vertx = vertx;
         this.bound = bound;
-        this.boundNanos = bound.toNanos();
         this.timer = vertx.setPeriodic(sweepEvery.toMillis(), id -> sweep(System.nanoTime()));
     }
 
@@ -39,7 +37,7 @@ final class SendDeadlines {
             return sent;
         }
         Promise<T> promise = Promise.promise();
-        pending.add(new Pending<>(promise, vertx.getOrCreateContext(), System.nanoTime() + boundNanos));
+        pending.add(new Pending<>(promise, vertx.getOrCreateContext(), System.nanoTime() + bound.toNanos()));
         sent.onComplete(promise::tryComplete, promise::tryFail);
         return promise.future();
     }
