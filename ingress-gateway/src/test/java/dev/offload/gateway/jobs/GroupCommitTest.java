@@ -7,6 +7,7 @@ import dev.offload.store.StoreUnavailableException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -169,6 +170,44 @@ class GroupCommitTest {
 
         assertThat(onA.get(5, TimeUnit.SECONDS)).isTrue();
         assertThat(onB.get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void requestsSharingAnEventLoopAreEachSettledOnTheirOwnContext() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(
+                items -> {
+                    await(release);
+                    return items.stream().map(BatchResult::of).toList();
+                },
+                Function.identity(),
+                threads,
+                128,
+                1);
+        ContextInternal loop = (ContextInternal) vertx.getOrCreateContext();
+        // Like HTTP requests: a duplicate of the event loop's context each, with its own local data.
+        List<ContextInternal> requests = List.of(loop.duplicate(), loop.duplicate(), loop.duplicate());
+        Future<Integer> blocker = commit.submit(0, loop);
+        List<CompletableFuture<Boolean>> onOwn = new ArrayList<>();
+        CountDownLatch queued = new CountDownLatch(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            ContextInternal request = requests.get(i);
+            CompletableFuture<Boolean> own = new CompletableFuture<>();
+            onOwn.add(own);
+            int item = i + 1;
+            request.runOnContext(v -> {
+                commit.submit(item, request)
+                        .onComplete(x -> own.complete(Vertx.currentContext() == request && x.result() == item));
+                queued.countDown();
+            });
+        }
+
+        await(queued);
+        release.countDown(); // the three leave together in the batch after the blocker's
+        assertThat(result(blocker)).isZero();
+        for (CompletableFuture<Boolean> own : onOwn) {
+            assertThat(own.get(5, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     private static <T> T result(Future<T> future) throws Exception {

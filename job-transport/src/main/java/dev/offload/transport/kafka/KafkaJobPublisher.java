@@ -8,11 +8,9 @@ import dev.offload.transport.UnknownQueueException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
-import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * Publishes envelopes with an idempotent acks=all producer, each to its queue's topic, or on a queue configured for
@@ -20,23 +18,34 @@ import org.slf4j.LoggerFactory;
  * caller's context.
  */
 final class KafkaJobPublisher implements JobPublisher {
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaJobPublisher.class);
-    /** Kafka's own timeouts fire first; this backstop covers sends queued behind a send that waits for metadata. */
+    /**
+     * At most this many sends wait for the producer's thread. It only falls behind while Kafka's client blocks (no
+     * metadata, full buffer), and such sends are failed after the publish timeout anyway; beyond this they fail at once
+     * instead of filling the heap.
+     */
+    private static final int MAX_WAITING_SENDS = 10_000;
+    /**
+     * Kafka's own timeouts and the producer thread's fire first; this backstop answers a send that neither answered.
+     */
     private static final Duration BACKSTOP_MARGIN = Duration.ofMillis(250);
     /** How late past its bound an unanswered send may fail: one sweep for all sends, not a timer per send. */
     private static final Duration BACKSTOP_SWEEP = Duration.ofMillis(100);
 
     private final KafkaTransportConfig config;
     private final KafkaAdminClient admin;
-    private final KafkaWriteStream<String, byte[]> producer;
+
+    private final ProducerThread<String, byte[]> producer;
     private final SendDeadlines backstop;
 
     KafkaJobPublisher(Vertx vertx, KafkaTransportConfig config, KafkaAdminClient admin) {
         this.config = config;
         this.admin = admin;
-        this.producer = KafkaWriteStream.create(vertx, KafkaClients.producer(config));
-        // Every failed send is also reported here; the send's own future carries it to the caller already.
-        producer.exceptionHandler(e -> LOG.debug("Kafka send failed", e));
+        this.producer = new ProducerThread<>(
+                vertx,
+                new KafkaProducer<>(KafkaClients.producer(config)),
+                "offload-kafka-producer",
+                MAX_WAITING_SENDS,
+                config.publishTimeout());
         this.backstop = new SendDeadlines(vertx, config.publishTimeout().plus(BACKSTOP_MARGIN), BACKSTOP_SWEEP);
     }
 
@@ -50,7 +59,7 @@ final class KafkaJobPublisher implements JobPublisher {
             // send() completes on the caller's context (or a new one off Vert.x threads). On a priority queue the
             // topic is that of the envelope's priority level.
             String topic = config.topic(envelope.queue(), envelope.priority());
-            sent = producer.send(EnvelopeRecords.toRecord(topic, envelope)).mapEmpty();
+            sent = producer.send(EnvelopeRecords.toRecord(topic, envelope));
         } catch (RuntimeException e) {
             sent = Future.failedFuture(e);
         }
@@ -74,7 +83,7 @@ final class KafkaJobPublisher implements JobPublisher {
     @Override
     public Future<Void> close() {
         return KafkaJobTransport.onCallerContext(
-                producer.close(config.publishTimeout().toMillis()).eventually(() -> {
+                producer.close(config.publishTimeout()).eventually(() -> {
                     backstop.close();
                     return Future.succeededFuture();
                 }));

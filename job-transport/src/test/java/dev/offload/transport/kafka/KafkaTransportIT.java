@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.offload.model.JobEnvelope;
 import dev.offload.testing.KafkaFixture;
+import dev.offload.testing.Ports;
 import dev.offload.transport.JobTransport;
 import dev.offload.transport.JobTransportContract;
 import dev.offload.transport.KafkaTransportConfig;
 import dev.offload.transport.PriorityWeights;
 import dev.offload.transport.Transports;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -54,7 +52,7 @@ class KafkaTransportIT extends JobTransportContract {
     @Override
     protected JobTransport createUnreachableTransport(Vertx vertx, Duration publishTimeout) {
         KafkaTransportConfig unreachable = new KafkaTransportConfig(
-                "127.0.0.1:" + closedPort(),
+                "127.0.0.1:" + Ports.closed(),
                 config.topicPrefix(),
                 1,
                 1,
@@ -133,13 +131,5 @@ class KafkaTransportIT extends JobTransportContract {
             headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
         }
         return headers;
-    }
-
-    private static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot find a free port", e);
-        }
     }
 }

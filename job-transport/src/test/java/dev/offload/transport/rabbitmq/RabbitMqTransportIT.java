@@ -9,6 +9,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import dev.offload.model.JobEnvelope;
+import dev.offload.testing.Ports;
 import dev.offload.testing.RabbitMqFixture;
 import dev.offload.transport.JobTransport;
 import dev.offload.transport.JobTransportContract;
@@ -16,9 +17,6 @@ import dev.offload.transport.RabbitMqTransportConfig;
 import dev.offload.transport.Transports;
 import dev.offload.transport.UnroutableJobException;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +52,7 @@ class RabbitMqTransportIT extends JobTransportContract {
         return Transports.rabbitMq(
                 vertx,
                 new RabbitMqTransportConfig(
-                        "amqp://guest:guest@127.0.0.1:" + closedPort(),
+                        "amqp://guest:guest@127.0.0.1:" + Ports.closed(),
                         config.exchange(),
                         config.queuePrefix(),
                         publishTimeout,
@@ -202,13 +200,5 @@ class RabbitMqTransportIT extends JobTransportContract {
         Map<String, String> headers = new HashMap<>();
         message.getProps().getHeaders().forEach((key, value) -> headers.put(key, String.valueOf(value)));
         return headers;
-    }
-
-    static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot find a free port", e);
-        }
     }
 }
