@@ -28,7 +28,7 @@ public final class AsyncCacheStore implements AutoCloseable {
     private final Semaphore permits;
     private final int maxCalls;
     private final ExecutorService virtualThreads = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("offload-cache-", 0).factory());
+            Thread.ofVirtual().name("offload-cache").factory());
 
     public AsyncCacheStore(Vertx vertx, CacheStore store, int maxCalls) {
         this.vertx = vertx;

@@ -42,7 +42,7 @@ public final class RateLimiter implements AutoCloseable {
     private final LimitMetrics metrics;
     private final Semaphore permits;
     private final ExecutorService virtualThreads = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("offload-ratelimit-", 0).factory());
+            Thread.ofVirtual().name("offload-ratelimit").factory());
 
     RateLimiter(Vertx vertx, RateLimitStore store, LimitsConfig config, int maxCalls, LimitMetrics metrics) {
         this.vertx = vertx;
