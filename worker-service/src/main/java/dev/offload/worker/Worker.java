@@ -3,6 +3,7 @@ package dev.offload.worker;
 import dev.offload.model.JobEnvelope;
 import dev.offload.model.JobEvent;
 import dev.offload.model.JobState;
+import dev.offload.model.JsonWarmUp;
 import dev.offload.store.JobStore;
 import dev.offload.transport.JobConsumer;
 import dev.offload.transport.JobPublisher;
@@ -126,6 +127,7 @@ public final class Worker {
         if (!phase.compareAndSet(Phase.NEW, Phase.RUNNING)) {
             return Future.failedFuture(new IllegalStateException("worker " + id() + " was already started"));
         }
+        JsonWarmUp.run(); // so that the first deliveries do not wait for Jackson to build its serializers
         subscription = store.subscribe(this::onEvent);
         long interval = config.schedulerInterval().toMillis();
         timer.scheduleWithFixedDelay(this::schedulerTick, 0, interval, TimeUnit.MILLISECONDS);

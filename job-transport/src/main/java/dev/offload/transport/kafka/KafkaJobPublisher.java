@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -68,6 +69,11 @@ final class KafkaJobPublisher implements JobPublisher {
                         "Kafka did not acknowledge job " + envelope.jobId() + " on queue '" + envelope.queue()
                                 + "' within " + config.publishTimeout().toMillis() + " ms: " + e.getMessage(),
                         e)));
+    }
+
+    /** Fetches the metadata of {@code topics} before the first publish needs it (see {@link ProducerThread}). */
+    Future<Void> fetchMetadata(List<String> topics) {
+        return producer.fetchMetadata(topics);
     }
 
     @Override

@@ -51,6 +51,9 @@ final class KafkaJobTransport implements JobTransport {
                 .compose(existing -> createMissing(topics, existing))
                 .compose(v -> awaitLeaders(
                         topics, System.nanoTime() + config.publishTimeout().toNanos()))
+                // Without it the first publish of a fresh process waits for the producer's connection and the
+                // topic's metadata: a quarter of a second, and a fresh gateway under load queues behind it.
+                .compose(v -> publisher.fetchMetadata(topics))
                 .compose(v -> admin.describeCluster())
                 .<Void>mapEmpty()
                 .timeout(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -67,6 +68,19 @@ final class ProducerThread<K, V> {
             LockSupport.unpark(thread);
         }
         return promise.future();
+    }
+
+    /**
+     * Makes the producer connect and fetch the metadata of {@code topics} now (on a worker thread: it blocks), so that
+     * the first sends do not wait for them. Fails if the metadata does not arrive within {@code max.block.ms}.
+     */
+    Future<Void> fetchMetadata(List<String> topics) {
+        return vertx.executeBlocking(
+                () -> {
+                    topics.forEach(producer::partitionsFor);
+                    return null;
+                },
+                false);
     }
 
     /** Number of sends waiting for the thread. */

@@ -69,13 +69,22 @@ class ProducerThreadIT {
         List<Context> contexts = answeredOn.get(30, TimeUnit.SECONDS);
         assertThat(contexts).hasSize(SENDS).allMatch(c -> c == caller);
         assertThat(producer.waiting()).isZero();
-        assertThat(consumeAll())
+        assertThat(consumeAll(SENDS))
                 .isEqualTo(java.util.stream.IntStream.range(0, SENDS)
                         .mapToObj(Integer::toString)
                         .toList());
     }
 
-    private List<String> consumeAll() {
+    @Test
+    void metadataCanBeFetchedForANewTopicBeforeItsFirstSend() throws Exception {
+        producer.fetchMetadata(List.of(topic)).await(30, TimeUnit.SECONDS);
+
+        assertThat(producer.send(new ProducerRecord<>(topic, "key", "first")).await(30, TimeUnit.SECONDS))
+                .isNull();
+        assertThat(consumeAll(1)).containsExactly("first");
+    }
+
+    private List<String> consumeAll(int expected) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaFixture.bootstrapServers(),
@@ -87,7 +96,7 @@ class ProducerThreadIT {
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.size() < SENDS && System.nanoTime() < deadline) {
+            while (values.size() < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     values.add(record.value());
                 }

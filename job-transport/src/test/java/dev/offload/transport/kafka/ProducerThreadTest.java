@@ -84,6 +84,16 @@ class ProducerThreadTest {
         assertThat(thread.send(record(5)).cause()).hasMessage("the Kafka producer is closed");
     }
 
+    @Test
+    void fetchingMetadataFailsWhenTheBrokerDoesNotAnswerWithinMaxBlock() {
+        ProducerThread<String, String> thread = blockedProducer(100, Duration.ofMinutes(1));
+
+        Future<Void> fetched = thread.fetchMetadata(List.of("jobs"));
+
+        await().atMost(Duration.ofSeconds(10)).until(fetched::isComplete);
+        assertThat(fetched.cause()).hasMessageContaining("not present in metadata after " + BLOCKED_FOR.toMillis());
+    }
+
     private ProducerThread<String, String> blockedProducer(int maxWaiting, Duration maxWait) {
         Map<String, Object> props = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
