@@ -168,7 +168,7 @@ public final class Gateway {
 
     /** Deploys the HTTP verticles; completes when the port is bound. */
     public Future<Void> start() {
-        // Off the event loop: a fifth of a second of CPU in a fresh process, which the first requests would wait for.
+        // Off the event loop: tens of milliseconds of CPU in a fresh process, which its first requests would wait for.
         return vertx.executeBlocking(
                         () -> {
                             JsonWarmUp.run();

@@ -52,7 +52,7 @@ final class KafkaJobTransport implements JobTransport {
                 .compose(v -> awaitLeaders(
                         topics, System.nanoTime() + config.publishTimeout().toNanos()))
                 // Without it the first publish of a fresh process waits for the producer's connection and the
-                // topic's metadata: a quarter of a second, and a fresh gateway under load queues behind it.
+                // topic's metadata, and a fresh gateway under load queues its first requests behind that.
                 .compose(v -> publisher.fetchMetadata(topics))
                 .compose(v -> admin.describeCluster())
                 .<Void>mapEmpty()
