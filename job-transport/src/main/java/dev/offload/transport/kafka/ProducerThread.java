@@ -64,7 +64,9 @@ final class ProducerThread<K, V> {
         }
         Promise<Void> promise = Promise.promise();
         waiting.add(new Send<>(record, promise, vertx.getOrCreateContext(), System.nanoTime() + maxWait.toNanos()));
-        if (idle.get() && idle.compareAndSet(true, false)) {
+        if (closed) {
+            failLeftovers(); // closed after the check above: the thread may have made its last pass already
+        } else if (idle.get() && idle.compareAndSet(true, false)) {
             LockSupport.unpark(thread);
         }
         return promise.future();

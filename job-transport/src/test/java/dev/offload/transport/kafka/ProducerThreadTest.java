@@ -38,10 +38,7 @@ class ProducerThreadTest {
     void sendsBeyondTheBoundFailAtOnceWhileTheProducerIsBlocked() {
         ProducerThread<String, String> thread = blockedProducer(3, Duration.ofMinutes(1));
 
-        List<Future<Void>> sends = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            sends.add(thread.send(record(i)));
-        }
+        List<Future<Void>> sends = sendSome(thread, 6);
 
         // The first is inside the blocked send() or waits with the next ones; at most three wait, the rest fail now.
         List<Future<Void>> refused = sends.stream().filter(f -> f.failed()).toList();
@@ -71,10 +68,7 @@ class ProducerThreadTest {
     @Test
     void closingFailsTheSendsStillWaitingAndRefusesNewOnes() {
         ProducerThread<String, String> thread = blockedProducer(100, Duration.ofMinutes(1));
-        List<Future<Void>> sends = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            sends.add(thread.send(record(i)));
-        }
+        List<Future<Void>> sends = sendSome(thread, 5);
 
         thread.close(Duration.ofSeconds(5)).await();
 
@@ -108,6 +102,14 @@ class ProducerThreadTest {
                 maxWait);
         threads.add(thread);
         return thread;
+    }
+
+    private static List<Future<Void>> sendSome(ProducerThread<String, String> thread, int count) {
+        List<Future<Void>> sends = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sends.add(thread.send(record(i)));
+        }
+        return sends;
     }
 
     private static ProducerRecord<String, String> record(int i) {
