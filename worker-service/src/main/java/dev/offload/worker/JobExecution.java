@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -105,13 +106,16 @@ final class JobExecution {
         Job job = attempt.latest();
         Duration timeout = job.spec().timeout();
         AttemptContext context = new AttemptContext(job, job.startedAt().plus(timeout), this::wake);
-        Future<JsonNode> running = env.threads().submit(() -> {
-            try {
-                return handler.handle(context);
-            } finally {
+        // The wake-up comes from done(), which runs once the result is set: woken any earlier (from the handler's own
+        // finally block, as it once was), the supervisor could find the task unfinished and sleep until the next
+        // heartbeat with the job already done.
+        FutureTask<JsonNode> running = new FutureTask<>(() -> handler.handle(context)) {
+            @Override
+            protected void done() {
                 wake();
             }
-        });
+        };
+        env.threads().execute(running);
         Outcome outcome = watch(attempt, running, context, System.nanoTime() + timeout.toNanos());
         if (!running.isDone()) {
             context.markCancelled();
