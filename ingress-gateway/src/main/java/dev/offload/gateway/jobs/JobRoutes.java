@@ -448,19 +448,32 @@ public final class JobRoutes {
         String tenant = ApiKeyAuthenticator.tenant(ctx);
         String ifNoneMatch = ctx.request().getHeader("If-None-Match");
         Duration wait = requestedWait(ctx);
-        Future<Job> job = wait.isZero()
-                ? owned(id, tenant)
-                : owned(id, tenant)
-                        .compose(current -> current.state().isTerminal()
-                                        || (ifNoneMatch != null
-                                                && !EntityTags.matches(
-                                                        ifNoneMatch, Documents.etag(JobDocument.of(current))))
-                                ? Future.succeededFuture(current)
-                                : awaitChange(id, state -> state != current.state(), wait)
-                                        .map(found -> found.filter(
-                                                        j -> j.tenant().equals(tenant))
-                                                .orElse(current)));
+        Future<Job> job = wait.isZero() ? owned(id, tenant) : longPoll(id, tenant, ifNoneMatch, wait);
         job.onSuccess(found -> respondJob(ctx, found, ifNoneMatch)).onFailure(ctx::fail);
+    }
+
+    /**
+     * The job once its state differs from the state this request first read, or as it is after {@code wait}. The
+     * watch begins before that read and keeps the events that arrive meanwhile, so a change between the read and the
+     * wait is not missed, and the job is read once before the wait and once after it.
+     */
+    private Future<Job> longPoll(String id, String tenant, String ifNoneMatch, Duration wait) {
+        JobWatchers.Watch watch = watchers.watch(id, wait);
+        return owned(id, tenant)
+                .compose(current -> {
+                    boolean answerNow = current.state().isTerminal()
+                            || (ifNoneMatch != null
+                                    && !EntityTags.matches(ifNoneMatch, Documents.etag(JobDocument.of(current))));
+                    if (answerNow) {
+                        watch.cancel();
+                        return Future.succeededFuture(current);
+                    }
+                    return watch.until(event -> event.version() > current.version() && event.state() != current.state())
+                            .compose(event -> store.call(s -> s.find(id)))
+                            .map(found ->
+                                    found.filter(j -> j.tenant().equals(tenant)).orElse(current));
+                })
+                .onFailure(e -> watch.cancel());
     }
 
     private void respondJob(RoutingContext ctx, Job job, String ifNoneMatch) {

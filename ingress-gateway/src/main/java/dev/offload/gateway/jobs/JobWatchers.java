@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,12 @@ import java.util.function.Predicate;
  * arrive on the store's thread and each waiter is completed on its own Vert.x context.
  */
 final class JobWatchers implements AutoCloseable {
+    /**
+     * Events kept for a watch whose condition is not yet set: a job changes a few times a second at most, and the
+     * condition is set one store read after the watch begins.
+     */
+    static final int EARLY_EVENTS = 8;
+
     private final Vertx vertx;
     private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
@@ -40,29 +47,61 @@ final class JobWatchers implements AutoCloseable {
      * change can slip between the read and the wait.
      */
     Watch watch(String jobId, Predicate<JobEvent> condition, Duration timeout) {
+        Watch watch = watch(jobId, timeout);
+        watch.until(condition);
+        return watch;
+    }
+
+    /**
+     * Watches {@code jobId} before the condition is known: events that arrive until {@link Watch#until} is called
+     * are kept (the last {@value #EARLY_EVENTS}) and tested then. A long-poll registers this before its one read of
+     * the job and names the change it waits for after it; without it, the poll would read the job a second time
+     * after registering, to close the gap between its first read and the wait (a store round trip per long-poll).
+     */
+    Watch watch(String jobId, Duration timeout) {
         if (count.incrementAndGet() > maxWaiters) {
             count.decrementAndGet();
-            return new Watch(Future.succeededFuture(null), () -> {});
+            return new Watch(new Waiter(vertx.getOrCreateContext(), Promise.promise()), Future.succeededFuture());
         }
-        Context context = vertx.getOrCreateContext();
-        Promise<JobEvent> promise = Promise.promise();
-        Waiter waiter = new Waiter(condition, context, promise);
+        Waiter waiter = new Waiter(vertx.getOrCreateContext(), Promise.promise());
         waiters.computeIfAbsent(jobId, id -> new CopyOnWriteArrayList<>()).add(waiter);
-        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> promise.tryComplete(null));
-        Future<JobEvent> future = promise.future().eventually(() -> {
+        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> waiter.promise.tryComplete(null));
+        Future<JobEvent> future = waiter.promise.future().eventually(() -> {
             vertx.cancelTimer(timer);
             remove(jobId, waiter);
             count.decrementAndGet();
             return Future.succeededFuture();
         });
-        return new Watch(future, () -> context.runOnContext(v -> promise.tryComplete(null)));
+        return new Watch(waiter, future);
     }
 
     /** A registered wait for a job change. */
-    record Watch(Future<JobEvent> future, Runnable canceller) {
+    static final class Watch {
+        private final Waiter waiter;
+        private final Future<JobEvent> future;
+
+        private Watch(Waiter waiter, Future<JobEvent> future) {
+            this.waiter = waiter;
+            this.future = future;
+        }
+
+        /**
+         * Completes with the first event, kept since the watch began or still to come, that satisfies
+         * {@code condition}; or with {@code null} after the watch's timeout or {@link #cancel()}. Call it once.
+         */
+        Future<JobEvent> until(Predicate<JobEvent> condition) {
+            waiter.await(condition);
+            return future;
+        }
+
+        /** The watch's future: {@link #until}'s, once that was called. */
+        Future<JobEvent> future() {
+            return future;
+        }
+
         /** Ends the wait early; the future completes with {@code null}. */
         void cancel() {
-            canceller.run();
+            waiter.context.runOnContext(v -> waiter.promise.tryComplete(null));
         }
     }
 
@@ -72,9 +111,7 @@ final class JobWatchers implements AutoCloseable {
             return;
         }
         for (Waiter waiter : forJob) {
-            if (waiter.condition().test(event)) {
-                waiter.context().runOnContext(v -> waiter.promise().tryComplete(event));
-            }
+            waiter.offer(event);
         }
     }
 
@@ -95,5 +132,53 @@ final class JobWatchers implements AutoCloseable {
         subscription.close();
     }
 
-    private record Waiter(Predicate<JobEvent> condition, Context context, Promise<JobEvent> promise) {}
+    /**
+     * One waiting request: its condition, or until that is set, the events seen so far. Events arrive on the store's
+     * thread and the condition on the request's context, hence the lock.
+     */
+    private static final class Waiter {
+        private final Context context;
+        private final Promise<JobEvent> promise;
+        private Predicate<JobEvent> condition;
+        private ArrayDeque<JobEvent> early = new ArrayDeque<>(2);
+
+        Waiter(Context context, Promise<JobEvent> promise) {
+            this.context = context;
+            this.promise = promise;
+        }
+
+        void offer(JobEvent event) {
+            Predicate<JobEvent> test;
+            synchronized (this) {
+                if (condition == null) {
+                    if (early.size() == EARLY_EVENTS) {
+                        early.removeFirst();
+                    }
+                    early.addLast(event);
+                    return;
+                }
+                test = condition;
+            }
+            if (test.test(event)) {
+                complete(event);
+            }
+        }
+
+        void await(Predicate<JobEvent> condition) {
+            ArrayDeque<JobEvent> seen;
+            synchronized (this) {
+                if (this.condition != null) {
+                    throw new IllegalStateException("the watch already has a condition");
+                }
+                this.condition = condition;
+                seen = early;
+                early = null;
+            }
+            seen.stream().filter(condition).findFirst().ifPresent(this::complete);
+        }
+
+        private void complete(JobEvent event) {
+            context.runOnContext(v -> promise.tryComplete(event));
+        }
+    }
 }
