@@ -21,6 +21,14 @@ public interface RateLimitStore extends AutoCloseable {
      */
     Admission admit(String bucket, long limit, Duration window);
 
+    /**
+     * How many admissions this store serves at once without waiting for a connection: its connection pool's size
+     * (see {@link JobStore#maxConcurrentCalls()}).
+     */
+    default int maxConcurrentCalls() {
+        return Integer.MAX_VALUE;
+    }
+
     @Override
     void close();
 

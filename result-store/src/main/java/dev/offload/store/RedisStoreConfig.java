@@ -13,7 +13,7 @@ import java.util.Objects;
  * with a message naming the configuration key).
  *
  * @param uri {@code redis://[user:password@]host:port[/db]} or {@code rediss://…} for TLS
- * @param poolSize the most connections the store opens (callers run on virtual threads, so this bounds concurrency)
+ * @param poolSize the most connections the store opens (calls beyond it wait for a free connection, so this bounds concurrency)
  * @param timeout connect and socket timeout of every Redis call, and the longest wait for a pooled connection
  * @param keyPrefix the first segment of every key and of the event channel, so several deployments can share Redis
  */
@@ -25,8 +25,8 @@ public record RedisStoreConfig(URI uri, int poolSize, Duration timeout, String k
             .doc("Redis of the result store: redis://[user:password@]host:port[/db], or rediss:// for TLS.")
             .string("redis://127.0.0.1:6379");
     public static final ConfigKey<Integer> POOL_SIZE = ConfigKey.in(GROUP, "store.redis.poolSize")
-            .doc("Most Redis connections per process. Store calls run on virtual threads and wait for a free"
-                    + " connection up to store.redis.timeout.")
+            .doc("Most Redis connections per process. Store calls beyond it wait for a free connection up to"
+                    + " store.redis.timeout.")
             .integer(64, 1, 10_000);
     public static final ConfigKey<Duration> TIMEOUT = ConfigKey.in(GROUP, "store.redis.timeout")
             .doc("Connect and socket timeout of Redis calls, and the longest wait for a pooled connection; a call"

@@ -1,5 +1,6 @@
 package dev.offload.gateway.jobs;
 
+import dev.offload.gateway.blocking.ConnectionThreads;
 import dev.offload.gateway.http.ApiException;
 import dev.offload.gateway.http.StoreFailures;
 import dev.offload.model.Job;
@@ -14,16 +15,14 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Runs blocking {@link JobStore} calls off the event loop. Jedis blocks its thread for each round trip, so every call
- * gets its own virtual thread: thousands of concurrent requests cost no platform threads, and the Jedis pool bounds
- * the connections. Creations, compare-and-sets and confirmed publications, the writes of every submission, are
+ * Runs blocking {@link JobStore} calls off the event loop. Jedis blocks its thread for each round trip, so calls run on
+ * {@link ConnectionThreads}: a platform thread per busy connection (cheaper to wake than a virtual thread), virtual
+ * threads for the calls beyond, which wait for a connection as the Jedis pool makes them. Creations, compare-and-sets and confirmed publications, the writes of every submission, are
  * gathered across concurrent requests into pipelined batches ({@link GroupCommit}). Results come back on the caller's
  * Vert.x context. A store that cannot be reached becomes a 503. Calls in flight are bounded
  * ({@code gateway.maxStoreCalls}): beyond the bound a call fails at once with 503, so a slow store cannot make
@@ -45,9 +44,7 @@ final class AsyncJobStore implements AutoCloseable {
     private final Semaphore permits;
     private final int maxCalls;
     private final CircuitBreaker breaker;
-    // One name for all of them: numbering each thread built a string per store call (1 % of the gateway's CPU).
-    private final ExecutorService virtualThreads = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("offload-store").factory());
+    private final ConnectionThreads threads;
 
     private final GroupCommit<JobStore.Creation, CreateResult> creations;
     private final GroupCommit<JobStore.Change, Optional<Job>> changes;
@@ -74,20 +71,17 @@ final class AsyncJobStore implements AutoCloseable {
         this.store = store;
         this.maxCalls = maxCalls;
         this.permits = new Semaphore(maxCalls);
+        this.threads = new ConnectionThreads("offload-store", store.maxConcurrentCalls());
         this.creations = new GroupCommit<>(
-                store::createAll,
-                c -> store.create(c.job(), c.idempotencyTtl()),
-                virtualThreads,
-                MAX_BATCH,
-                MAX_FLUSHES);
+                store::createAll, c -> store.create(c.job(), c.idempotencyTtl()), threads, MAX_BATCH, MAX_FLUSHES);
         this.changes = new GroupCommit<>(
                 store::compareAndSetAll,
                 c -> store.compareAndSet(c.current(), c.next()),
-                virtualThreads,
+                threads,
                 MAX_BATCH,
                 MAX_FLUSHES);
-        this.confirmations = new GroupCommit<>(
-                store::confirmPublishedAll, store::confirmPublished, virtualThreads, MAX_BATCH, MAX_FLUSHES);
+        this.confirmations =
+                new GroupCommit<>(store::confirmPublishedAll, store::confirmPublished, threads, MAX_BATCH, MAX_FLUSHES);
     }
 
     /**
@@ -142,7 +136,7 @@ final class AsyncJobStore implements AutoCloseable {
                 OVERLOADED_RETRY_AFTER));
     }
 
-    /** Applies {@code call} to the store on a virtual thread; completes on the current context. */
+    /** Applies {@code call} to the store off the event loop; completes on the current context. */
     <T> Future<T> call(Function<JobStore, T> call) {
         if (!permits.tryAcquire()) {
             return overloaded();
@@ -166,7 +160,7 @@ final class AsyncJobStore implements AutoCloseable {
                         permits.release();
                     }
                 },
-                virtualThreads);
+                threads);
         return Future.fromCompletionStage(result, vertx.getOrCreateContext()).recover(StoreFailures::translate);
     }
 
@@ -177,6 +171,6 @@ final class AsyncJobStore implements AutoCloseable {
 
     @Override
     public void close() {
-        virtualThreads.shutdown();
+        threads.close();
     }
 }

@@ -18,7 +18,7 @@ import java.util.function.Function;
  * one at once, so a lone request pays no delay; under load, items arriving while the flushes are busy queue up and
  * leave together with the next one. The batch sizes follow the load by themselves.
  *
- * <p>Flushes run on {@code executor} (virtual threads: the store client blocks). Each waiting request is completed on
+ * <p>Flushes run on {@code executor} (off the event loop: the store client blocks). Each waiting request is completed on
  * its own Vert.x context (every HTTP request has one); an event loop that is already awake takes the later tasks of
  * a batch without another wake-up. The queue is bounded by the caller's permits ({@link AsyncJobStore}), not here.
  *

@@ -1,6 +1,7 @@
 package dev.offload.gateway.limits;
 
 import dev.offload.gateway.auth.ApiKeyAuthenticator;
+import dev.offload.gateway.blocking.ConnectionThreads;
 import dev.offload.gateway.http.ApiException;
 import dev.offload.gateway.http.ErrorCode;
 import dev.offload.store.RateLimitStore;
@@ -14,8 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * applies a list of policies to a route: it sets the {@code RateLimit-Policy} and {@code RateLimit} fields and fails
  * a refused request with 429 quota-exceeded and {@code Retry-After}.
  *
- * <p>The store blocks (Jedis), so each check runs on its own virtual thread and comes back on the caller's context;
+ * <p>The store blocks (Jedis), so each check runs on {@link ConnectionThreads} and comes back on the caller's context;
  * checks in flight are bounded. When the store cannot be reached (or the bound is hit), the check fails open or
  * closed as {@code limits.onStoreFailure} says, and {@code offload_ratelimit_checks_total{outcome="store-failed"}}
  * counts it. Thread-safe.
@@ -41,8 +40,7 @@ public final class RateLimiter implements AutoCloseable {
     private final ClientAddress clients;
     private final LimitMetrics metrics;
     private final Semaphore permits;
-    private final ExecutorService virtualThreads = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("offload-ratelimit").factory());
+    private final ConnectionThreads threads;
 
     RateLimiter(Vertx vertx, RateLimitStore store, LimitsConfig config, int maxCalls, LimitMetrics metrics) {
         this.vertx = vertx;
@@ -51,6 +49,7 @@ public final class RateLimiter implements AutoCloseable {
         this.clients = new ClientAddress(config.trustedProxies());
         this.metrics = metrics;
         this.permits = new Semaphore(maxCalls);
+        this.threads = new ConnectionThreads("offload-ratelimit", store.maxConcurrentCalls());
     }
 
     /** A limiter over {@code store}; {@code maxCalls} bounds the store calls in flight. */
@@ -162,7 +161,7 @@ public final class RateLimiter implements AutoCloseable {
                         permits.release();
                     }
                 },
-                virtualThreads);
+                threads);
         return Future.fromCompletionStage(admitted, vertx.getOrCreateContext())
                 .map(admission -> decided(policy, admission))
                 .recover(failure -> storeFailed(policy, String.valueOf(failure.getMessage())));
@@ -185,9 +184,9 @@ public final class RateLimiter implements AutoCloseable {
                 CLOSED_RETRY_AFTER));
     }
 
-    /** Stops the virtual-thread executor; the store belongs to the caller. */
+    /** Stops the store calls' threads; the store belongs to the caller. */
     @Override
     public void close() {
-        virtualThreads.shutdown();
+        threads.close();
     }
 }

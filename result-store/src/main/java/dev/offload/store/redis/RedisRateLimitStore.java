@@ -15,7 +15,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * clocks still share one exact limit. GCRA was chosen over a sliding-window log by measurement (docs/performance.md,
  * {@code RateLimitScriptBench}).
  *
- * <p>Thread-safe. {@link #admit} <strong>blocks</strong> for one round trip: call it from a virtual thread.
+ * <p>Thread-safe. {@link #admit} <strong>blocks</strong> for one round trip: never call it from an event loop.
  */
 final class RedisRateLimitStore implements RateLimitStore {
     static final LuaScript GCRA = LuaScript.load("gcra");
@@ -23,11 +23,18 @@ final class RedisRateLimitStore implements RateLimitStore {
     private final UnifiedJedis redis;
     private final RedisKeys keys;
     private final String where;
+    private final int poolSize;
 
     RedisRateLimitStore(UnifiedJedis redis, RedisKeys keys, RedisStoreConfig config) {
         this.redis = redis;
         this.keys = keys;
         this.where = config.redactedUri();
+        this.poolSize = config.poolSize();
+    }
+
+    @Override
+    public int maxConcurrentCalls() {
+        return poolSize;
     }
 
     @Override
