@@ -1,6 +1,7 @@
 package dev.offload.bench;
 
 import dev.offload.bench.capacity.CapacityReport;
+import dev.offload.bench.capacity.StepSequence;
 import dev.offload.bench.capacity.SustainCriteria;
 import dev.offload.bench.load.LoadPlan;
 import dev.offload.bench.load.OpenLoopGenerator;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -276,7 +278,8 @@ public final class BenchCli {
     private record Measured(RunReport report, Instant started) {}
 
     /**
-     * Runs the scenario at each of {@code --steps} rates in turn and stops after the first one that is not sustained;
+     * Runs the scenario at each of {@code --steps} rates in turn and stops after the first one that is not sustained
+     * (measured {@code --step-retries} more times first);
      * writes every step's report and the search's {@link CapacityReport}. Returns the last step's report (whose
      * errors decide {@code --fail-on-errors}).
      */
@@ -288,13 +291,14 @@ public final class BenchCli {
         List<String> files = new ArrayList<>();
         Instant searchStarted = Instant.now();
         RunReport last = null;
-        List<Double> rates = load.steps.stream().sorted().toList();
-        for (int i = 0; i < rates.size(); i++) {
-            double rate = rates.get(i);
+        StepSequence sequence = new StepSequence(load.steps, load.stepRetries);
+        for (OptionalDouble next = sequence.next(); next.isPresent(); next = sequence.next()) {
+            double rate = next.getAsDouble();
+            boolean first = steps.isEmpty();
             // The first step carries the warm-up of every JVM involved; later ones only settle at the new rate.
             Measured measured = measure.run(
                     String.format(Locale.ROOT, "%s@%.0f", name, rate),
-                    load.plan(0, rate, i == 0 ? load.warmup : load.stepSettle, i == 0 && load.ramp));
+                    load.plan(0, rate, first ? load.warmup : load.stepSettle, first && load.ramp));
             last = measured.report();
             files.add(writer.write(last, measured.started()).getFileName().toString());
             SustainCriteria.Verdict verdict = criteria.judge(rate, last);
@@ -315,9 +319,7 @@ public final class BenchCli {
                     step.p50Ms(),
                     step.p99Ms(),
                     verdict.reason());
-            if (!verdict.sustained()) {
-                break;
-            }
+            sequence.record(verdict.sustained());
         }
         RunReport.Verification verification = verifier.verify();
         CapacityReport report =

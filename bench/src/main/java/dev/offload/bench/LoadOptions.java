@@ -84,6 +84,13 @@ final class LoadOptions {
     List<Double> steps = List.of();
 
     @Option(
+            names = "--step-retries",
+            defaultValue = "0",
+            description = "Capacity search: how many more times a rate that was not sustained is measured before the"
+                    + " search stops (a retry that keeps up continues the search).")
+    int stepRetries;
+
+    @Option(
             names = "--step-settle",
             defaultValue = "5s",
             converter = DurationConverter.class,
@@ -139,6 +146,7 @@ final class LoadOptions {
         if (!steps.isEmpty()) {
             config.put("steps", steps);
             config.put("stepSettle", stepSettle.toString());
+            config.put("stepRetries", stepRetries);
         }
         return config;
     }

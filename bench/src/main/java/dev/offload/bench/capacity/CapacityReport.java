@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param scenario the name of the search
  * @param criteria what "sustained" means
- * @param steps the steps in the order they ran (the search stops after the first one that did not keep up)
+ * @param steps the steps in the order they ran (the search stops after the first rate that did not keep up, retried
+ *     or not as {@code --step-retries} says, so a rate may appear more than once)
  * @param sustainedRate the highest offered rate that was sustained; 0 when none was
  * @param verification whether every job submitted in any step succeeded; null when the scenario submits none
  * @param stepReports the file names of the steps' reports
