@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.offload.gateway.http.ApiException;
 import dev.offload.gateway.http.ErrorCode;
-import dev.offload.model.Job;
-import dev.offload.model.JobId;
-import dev.offload.model.JobSpec;
-import dev.offload.model.Json;
 import dev.offload.store.EmbeddedStoreConfig;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
@@ -16,8 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,7 +85,7 @@ class GatewayBoundsTest {
 
         Future<Boolean> third = async.call(s -> true);
         // The batched writes of submissions count against the same bound.
-        Future<?> batched = async.create(aJob(), Duration.ofDays(1));
+        Future<?> batched = async.create(SampleJobs.queued(), Duration.ofDays(1));
 
         assertThat(batched.failed()).isTrue();
         assertThat(batched.cause()).isInstanceOf(ApiException.class);
@@ -110,24 +104,6 @@ class GatewayBoundsTest {
         assertThat(result(fourth)).isTrue();
         assertThat(async.inFlight()).isZero();
         async.close();
-    }
-
-    private static Job aJob() {
-        Instant now = Instant.now();
-        JobSpec spec = new JobSpec(
-                "demo.echo",
-                "default",
-                0,
-                Json.MAPPER.createObjectNode(),
-                Map.of(),
-                null,
-                null,
-                3,
-                Duration.ofMinutes(5),
-                Duration.ofDays(1),
-                null,
-                null);
-        return Job.queued(JobId.next(now), "t", spec, now, Duration.ofMinutes(1));
     }
 
     @Test

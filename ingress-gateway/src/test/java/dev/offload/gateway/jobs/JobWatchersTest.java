@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.offload.model.Job;
 import dev.offload.model.JobEvent;
 import dev.offload.model.JobId;
-import dev.offload.model.JobSpec;
 import dev.offload.model.JobState;
 import dev.offload.model.Json;
 import dev.offload.store.CreateResult;
@@ -17,7 +16,6 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -123,22 +121,7 @@ class JobWatchersTest {
     }
 
     private Job create() {
-        Instant now = Instant.now();
-        JobSpec spec = new JobSpec(
-                "demo.echo",
-                "default",
-                0,
-                Json.MAPPER.createObjectNode(),
-                Map.of(),
-                null,
-                null,
-                3,
-                Duration.ofMinutes(5),
-                Duration.ofDays(1),
-                null,
-                null);
-        Job job = Job.queued(JobId.next(now), "t", spec, now, Duration.ofMinutes(1));
-        return ((CreateResult.Created) store.create(job, Duration.ofHours(1))).job();
+        return ((CreateResult.Created) store.create(SampleJobs.queued(), Duration.ofHours(1))).job();
     }
 
     private Job claim(Job queued) {
