@@ -52,7 +52,8 @@ measure() { # name jar rate
   {
     echo "name $name"
     echo "rate $rate"
-    awk '/throughput \(ok\)/ { print "ok", $3 } /latency p50 / { print "p50", $3 } /latency p99 / { print "p99", $3 }' \
+    awk '/throughput \(ok\)/ { print "ok", $3 } /latency p50 / { print "p50", $3 } /latency p99 / { print "p99", $3 }
+      /latency p99.9 / { print "p999", $3 } /jobs succeeded/ { print "succeeded", $3 " of " $5 }' \
       "$work/$name-$rate.out"
     for p in gateway_pid worker_pid kafka_pid redis generator; do
       echo "cpu_${p%_pid} $((after[$p] - before[$p]))"
@@ -75,7 +76,8 @@ for f in sorted(work.glob("*.cost"), key=lambda p: (int(p.stem.rsplit("-", 1)[1]
     d = dict(line.split(" ", 1) for line in f.read_text().splitlines() if " " in line)
     ok = float(d["ok"])
     jobs = ok * 20
-    row = {"run": f'{d["name"]} at {d["rate"]}/s', "ok/s": f"{ok:.0f}", "p50 ms": d["p50"], "p99 ms": d["p99"]}
+    row = {"run": f'{d["name"]} at {d["rate"]}/s', "ok/s": f"{ok:.0f}", "p50 ms": d["p50"], "p99 ms": d["p99"],
+           "p99.9 ms": d["p999"], "jobs succeeded": d["succeeded"]}
     total = 0.0
     for p in ("gateway", "worker", "kafka", "redis", "generator"):
         ms = int(d[f"cpu_{p}"]) / ticks * 1000 / jobs
