@@ -97,7 +97,9 @@ class KafkaPriorityIT extends JobTransportContract {
 
     @Test
     void urgentJobsPublishedBehindABacklogAreHandledBeforeMostOfIt() throws Exception {
-        List<JobEnvelope> backlog = envelopes(0, 200);
+        // 400 jobs of 10 ms on 2 slots: about 2 s of backlog, so the urgent jobs have about 1 s to be published and
+        // fetched before half of it has run (200 jobs gave them 0.5 s, and a busy CI machine once needed more: 110).
+        List<JobEnvelope> backlog = envelopes(0, 400);
         List<JobEnvelope> urgent = envelopes(9, 20);
         List<PriorityLevel> completed = new CopyOnWriteArrayList<>();
         publish(backlog);
@@ -111,7 +113,7 @@ class KafkaPriorityIT extends JobTransportContract {
         long backlogBeforeLastUrgent = completed.subList(0, lastUrgent).stream()
                 .filter(PriorityLevel.NORMAL::equals)
                 .count();
-        // In arrival order all 200 would come first. By weight, the 20 urgent jobs need about 24 slots once fetched;
+        // In arrival order all 400 would come first. By weight, the 20 urgent jobs need about 24 slots once fetched;
         // the rest is what ran or was waiting for a slot when they were published.
         assertThat(backlogBeforeLastUrgent).isLessThan(backlog.size() / 2);
     }
