@@ -71,8 +71,8 @@ public record GatewayConfig(
     public static final ConfigKey<Integer> MAX_STORE_CALLS = ConfigKey.in(GROUP, "gateway.maxStoreCalls")
             .rare()
             .doc("Store calls one gateway process keeps in flight (a platform thread for each busy one of"
-                    + " store.redis.poolSize connections; calls beyond them wait for one on virtual threads). Beyond it, requests get 503 with Retry-After at once"
-                    + " instead of queueing without bound.")
+                    + " store.redis.poolSize connections; calls beyond them wait for one on virtual threads)."
+                    + " Beyond it, requests get 503 with Retry-After at once instead of queueing without bound.")
             .integer(4096, 1, 1_000_000);
     public static final ConfigKey<Integer> MAX_WAITING_REQUESTS = ConfigKey.in(GROUP, "gateway.maxWaitingRequests")
             .rare()

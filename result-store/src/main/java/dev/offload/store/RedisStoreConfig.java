@@ -13,7 +13,8 @@ import java.util.Objects;
  * with a message naming the configuration key).
  *
  * @param uri {@code redis://[user:password@]host:port[/db]} or {@code rediss://…} for TLS
- * @param poolSize the most connections the store opens (calls beyond it wait for a free connection, so this bounds concurrency)
+ * @param poolSize the most connections the store opens (calls beyond it wait for a free connection, so this bounds
+ *     concurrency)
  * @param timeout connect and socket timeout of every Redis call, and the longest wait for a pooled connection
  * @param keyPrefix the first segment of every key and of the event channel, so several deployments can share Redis
  */

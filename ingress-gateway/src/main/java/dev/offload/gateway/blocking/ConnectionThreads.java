@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * {@value #IDLE_SECONDS} s without work. Thread-safe.
  */
 public final class ConnectionThreads implements Executor, AutoCloseable {
-    /** The default Redis pool size; a client with more connections (or none to wait for) gets virtual threads beyond. */
+    /** The default Redis pool size; a client with more connections (or none) gets virtual threads beyond it. */
     static final int MAX_PLATFORM_THREADS = 64;
 
     private static final long IDLE_SECONDS = 60;

@@ -22,13 +22,14 @@ import java.util.function.Function;
 /**
  * Runs blocking {@link JobStore} calls off the event loop. Jedis blocks its thread for each round trip, so calls run on
  * {@link ConnectionThreads}: a platform thread per busy connection (cheaper to wake than a virtual thread), virtual
- * threads for the calls beyond, which wait for a connection as the Jedis pool makes them. Creations, compare-and-sets and confirmed publications, the writes of every submission, are
- * gathered across concurrent requests into pipelined batches ({@link GroupCommit}). Results come back on the caller's
- * Vert.x context. A store that cannot be reached becomes a 503. Calls in flight are bounded
- * ({@code gateway.maxStoreCalls}): beyond the bound a call fails at once with 503, so a slow store cannot make
- * requests pile up without limit. A circuit breaker (named {@value #BREAKER}) counts calls that found the store
- * unreachable: when half of the last {@value #WINDOW} did, further calls fail at once with 503 for {@code OPEN_FOR}
- * without waiting on a dead store, then a few trial calls decide whether it is back. Thread-safe.
+ * threads for the calls beyond, which wait for a connection as the Jedis pool makes them. Creations, compare-and-sets
+ * and confirmed publications, the writes of every submission, are gathered across concurrent requests into pipelined
+ * batches ({@link GroupCommit}). Results come back on the caller's Vert.x context. A store that cannot be reached
+ * becomes a 503. Calls in flight are bounded ({@code gateway.maxStoreCalls}): beyond the bound a call fails at once
+ * with 503, so a slow store cannot make requests pile up without limit. A circuit breaker (named {@value #BREAKER})
+ * counts calls that found the store unreachable: when half of the last {@value #WINDOW} did, further calls fail at
+ * once with 503 for {@code OPEN_FOR} without waiting on a dead store, then a few trial calls decide whether it is
+ * back. Thread-safe.
  */
 final class AsyncJobStore implements AutoCloseable {
     private static final Duration OVERLOADED_RETRY_AFTER = Duration.ofSeconds(1);

@@ -18,8 +18,8 @@ import java.util.function.Function;
  * one at once, so a lone request pays no delay; under load, items arriving while the flushes are busy queue up and
  * leave together with the next one. The batch sizes follow the load by themselves.
  *
- * <p>Flushes run on {@code executor} (off the event loop: the store client blocks). Each waiting request is completed on
- * its own Vert.x context (every HTTP request has one); an event loop that is already awake takes the later tasks of
+ * <p>Flushes run on {@code executor} (off the event loop: the store client blocks). Each waiting request is completed
+ * on its own Vert.x context (every HTTP request has one); an event loop that is already awake takes the later tasks of
  * a batch without another wake-up. The queue is bounded by the caller's permits ({@link AsyncJobStore}), not here.
  *
  * <p>If a batch fails as a whole for any reason but an unreachable store, each item is retried on its own so that one
