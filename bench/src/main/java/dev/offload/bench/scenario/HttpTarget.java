@@ -45,7 +45,15 @@ public final class HttpTarget implements AutoCloseable {
         this.host = target.getHost();
         this.port = target.getPort() > 0 ? target.getPort() : 80;
         this.authorization = apiKey == null ? null : "Bearer " + apiKey;
-        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true);
+        // Connections are kept for the whole run (keep-alive timeout 0: none). With Vert.x's default of 60 s, those
+        // opened while the target was still slow in its first seconds were all closed 60 s later, at the start of an
+        // e2e measurement (60 s warm-up): closing dozens at once cost the generator and the gateway CPU and
+        // deoptimised code, and the p99 of those seconds rose to 30-50 ms. How a client pool shrinks is not what a
+        // run measures.
+        HttpClientOptions options = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(0)
+                .setTcpNoDelay(true);
         this.requests = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(connections));
         this.waits = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(waitConnections));
     }
