@@ -6,9 +6,10 @@
 #   bench/e2e-cost.sh 500              at one rate
 #   BASELINE_JAR=/tmp/old/standalone/target/offload.jar bench/e2e-cost.sh 700
 #                                      also another build, right after this one at each rate (a change's before/after)
+#   WARMUP=120 bench/e2e-cost.sh 1000  a longer ramp before the measured 25 s (seconds; 60 by default)
 #
 # Starts a Kafka broker of its own, then for each rate a gateway (heap capped at 256 MiB) and a worker against it and
-# the local Redis, runs the e2e scenario (60 s ramp, 25 s measured, every job checked) and reads each process's CPU
+# the local Redis, runs the e2e scenario (WARMUP s ramp, 25 s measured, every job checked) and reads each process's CPU
 # time (/proc/<pid>/stat) and Redis's command counts (INFO commandstats, which also counts the commands inside our Lua
 # scripts) over 20 s of the measured time. CPU per job falls as the rate rises, because a process woken for one
 # request at a time pays the wake-up for each; compare builds at the same rate. The Redis counts do not depend on the
@@ -20,6 +21,8 @@ bench_ready
 command -v redis-cli >/dev/null || { echo "e2e-cost.sh needs redis-cli (apt-get install redis-tools)" >&2; exit 1; }
 
 rates=("$@")
+warmup=${WARMUP:-60}
+[[ $warmup =~ ^[0-9]+$ ]] || { echo "WARMUP must be a whole number of seconds, but was '$warmup'" >&2; exit 2; }
 [ $# -gt 0 ] || rates=(300 700 1000)
 . bench/accept-lib.sh e2ecost
 start_kafka
@@ -36,10 +39,11 @@ measure() { # name jar rate
   worker_pid=$!
   pids+=("$worker_pid")
   await_ready $worker_mgmt "$worker_pid" "$work/worker.log" worker
-  "${bench[@]}" e2e --target "http://127.0.0.1:$gateway_port" --api-key "$key" --rate "$rate" --warmup 60s --ramp \
-    --duration 25s --name "$name-$rate" --results "$work/results" >"$work/$name-$rate.out" 2>&1 &
+  "${bench[@]}" e2e --target "http://127.0.0.1:$gateway_port" --api-key "$key" --rate "$rate" \
+    --warmup "${warmup}s" --ramp --duration 25s --name "$name-$rate" --results "$work/results" \
+    >"$work/$name-$rate.out" 2>&1 &
   generator=$!
-  sleep 63 # the generator's start and its warm-up
+  sleep $((warmup + 3)) # the generator's start and its warm-up
   local -A before after
   for p in gateway_pid worker_pid kafka_pid redis generator; do before[$p]=$(cpu "${!p}"); done
   redis-cli -u "$redis_uri" info commandstats >"$work/commands-before"
