@@ -5,10 +5,13 @@ import dev.offload.store.StoreUnavailableException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -21,6 +24,12 @@ import java.util.function.Function;
  * <p>Flushes run on {@code executor} (off the event loop: the store client blocks). Each waiting request is completed
  * on its own Vert.x context (every HTTP request has one); an event loop that is already awake takes the later tasks of
  * a batch without another wake-up. The queue is bounded by the caller's permits ({@link AsyncJobStore}), not here.
+ *
+ * <p>Writes that nobody waits for (a job's confirmed publication: the 202 has been sent) can be given a linger: the
+ * first item of a batch then waits that long for company before its flush starts, so that a flush carries the items
+ * of many requests instead of one or two. A round trip to Redis costs both sides system calls and a wake-up whatever
+ * it carries: at 7,000 submissions a second, the gateway's store threads spent about 40 % of its CPU, mostly in
+ * socket reads and writes. A full batch leaves at once, and {@link #close} sends off what is still waiting.
  *
  * <p>If a batch fails as a whole for any reason but an unreachable store, each item is retried on its own so that one
  * bad item cannot fail its neighbours. Thread-safe.
@@ -35,10 +44,17 @@ final class GroupCommit<I, O> {
     private final Executor executor;
     private final int maxBatch;
     private final int maxFlushes;
+    private final long lingerMillis;
+    private final Vertx timers;
     private final ConcurrentLinkedQueue<Pending<I, O>> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger flushing = new AtomicInteger();
+    private final AtomicBoolean lingering = new AtomicBoolean();
+    private volatile boolean closed;
 
     /**
+     * A group commit whose flushes start as soon as one may (no linger).
+     *
      * @param flush writes a batch, one result per item in order
      * @param single writes one item (the fallback when a batch failed as a whole)
      * @param maxBatch the most items one flush takes
@@ -50,19 +66,61 @@ final class GroupCommit<I, O> {
             Executor executor,
             int maxBatch,
             int maxFlushes) {
+        this(flush, single, executor, maxBatch, maxFlushes, Duration.ZERO, null);
+    }
+
+    /**
+     * A group commit whose batches wait up to {@code linger} for company (whole milliseconds; {@code timers} sets the
+     * timer).
+     */
+    GroupCommit(
+            Function<List<I>, List<BatchResult<O>>> flush,
+            Function<I, O> single,
+            Executor executor,
+            int maxBatch,
+            int maxFlushes,
+            Duration linger,
+            Vertx timers) {
+        if (!linger.isZero() && (timers == null || linger.toMillis() < 1)) {
+            throw new IllegalArgumentException("a linger needs Vert.x for its timer and at least 1 ms, got " + linger);
+        }
         this.flush = flush;
         this.single = single;
         this.executor = executor;
         this.maxBatch = maxBatch;
         this.maxFlushes = maxFlushes;
+        this.lingerMillis = linger.toMillis();
+        this.timers = timers;
     }
 
     /** Queues {@code item} for the next batch; the future completes on {@code context}. */
     Future<O> submit(I item, Context context) {
         Promise<O> promise = Promise.promise();
         queue.add(new Pending<>(item, promise, context));
-        startFlushIfIdle();
+        queued.incrementAndGet();
+        flushSoon();
         return promise.future();
+    }
+
+    /**
+     * Ends the linger: what is queued leaves now, on the executor. Not waited for, since the caller may be an event
+     * loop; a confirmation lost at shutdown costs a second publication after jobs.publishGrace, nothing more.
+     */
+    void close() {
+        closed = true;
+        startFlushIfIdle();
+    }
+
+    // At once without a linger, with a full batch or once closed; otherwise once the linger's timer fires.
+    private void flushSoon() {
+        if (lingerMillis == 0 || closed || queued.get() >= maxBatch) {
+            startFlushIfIdle();
+        } else if (queued.get() > 0 && lingering.compareAndSet(false, true)) {
+            timers.setTimer(lingerMillis, id -> {
+                lingering.set(false);
+                startFlushIfIdle();
+            });
+        }
     }
 
     private void startFlushIfIdle() {
@@ -84,13 +142,14 @@ final class GroupCommit<I, O> {
             for (Pending<I, O> p; batch.size() < maxBatch && (p = queue.poll()) != null; ) {
                 batch.add(p);
             }
+            queued.addAndGet(-batch.size());
             if (!batch.isEmpty()) {
                 complete(batch, write(batch));
             }
         } finally {
             flushing.decrementAndGet();
             // Items queued while this flush ran leave with the next one.
-            startFlushIfIdle();
+            flushSoon();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.offload.gateway.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.offload.store.BatchResult;
 import dev.offload.store.StoreUnavailableException;
@@ -8,6 +9,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +22,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Group commit: batches form while a flush is in flight, items fail alone, results arrive on the caller's context. */
+/**
+ * Group commit: batches form while a flush is in flight or during a linger, items fail alone, results arrive on the
+ * caller's context.
+ */
 class GroupCommitTest {
     private final Vertx vertx = Vertx.vertx();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -208,6 +213,79 @@ class GroupCommitTest {
         for (CompletableFuture<Boolean> own : onOwn) {
             assertThat(own.get(5, TimeUnit.SECONDS)).isTrue();
         }
+    }
+
+    @Test
+    void withALingerItemsArrivingWithinItLeaveTogetherInOneFlush() throws Exception {
+        GroupCommit<Integer, Integer> commit = lingering(128, Duration.ofMillis(300));
+        Context context = vertx.getOrCreateContext();
+
+        List<Future<Integer>> futures = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            futures.add(commit.submit(i, context));
+        }
+
+        for (int i = 0; i < futures.size(); i++) {
+            assertThat(result(futures.get(i))).isEqualTo(i + 1);
+        }
+        assertThat(batches).containsExactly(List.of(1, 2, 3, 4, 5));
+    }
+
+    @Test
+    void aFullBatchDoesNotWaitForTheLingerAndTheRestWaitsForIt() throws Exception {
+        GroupCommit<Integer, Integer> commit = lingering(3, Duration.ofMinutes(10));
+        Context context = vertx.getOrCreateContext();
+
+        List<Future<Integer>> full =
+                List.of(commit.submit(1, context), commit.submit(2, context), commit.submit(3, context));
+        Future<Integer> fourth = commit.submit(4, context);
+
+        for (int i = 0; i < full.size(); i++) {
+            assertThat(result(full.get(i))).isEqualTo(i + 1);
+        }
+        assertThat(batches).containsExactly(List.of(1, 2, 3));
+        Thread.sleep(200);
+        assertThat(fourth.isComplete()).as("the fourth waits for the linger").isFalse();
+    }
+
+    @Test
+    void closeSendsOffWhatIsLingeringAtOnce() throws Exception {
+        GroupCommit<Integer, Integer> commit = lingering(128, Duration.ofMinutes(10));
+        Context context = vertx.getOrCreateContext();
+        Future<Integer> first = commit.submit(1, context);
+        Future<Integer> second = commit.submit(2, context);
+
+        commit.close();
+
+        assertThat(result(first)).isEqualTo(1);
+        assertThat(result(second)).isEqualTo(2);
+        assertThat(batches).containsExactly(List.of(1, 2));
+    }
+
+    @Test
+    void aLingerNeedsATimerAndAWholeMillisecond() {
+        assertThatThrownBy(() -> new GroupCommit<Integer, Integer>(
+                        items -> List.of(), i -> i, threads, 8, 1, Duration.ofMillis(5), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("linger");
+        assertThatThrownBy(() -> new GroupCommit<Integer, Integer>(
+                        items -> List.of(), i -> i, threads, 8, 1, Duration.ofNanos(500_000), vertx))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 ms");
+    }
+
+    private GroupCommit<Integer, Integer> lingering(int maxBatch, Duration linger) {
+        return new GroupCommit<>(
+                items -> {
+                    batches.add(List.copyOf(items));
+                    return items.stream().map(BatchResult::of).toList();
+                },
+                Function.identity(),
+                threads,
+                maxBatch,
+                1,
+                linger,
+                vertx);
     }
 
     private static <T> T result(Future<T> future) throws Exception {
