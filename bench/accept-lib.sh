@@ -1,6 +1,6 @@
 # Shared by accept-ratio.sh and cpu-ratio.sh (sourced from the repository root, after scripts/lib.sh): a Kafka broker
 # of the run's own, the local Redis, and the two servers they compare on the accept path, an Offload gateway alone
-# (no worker, heap capped at 256 MiB) and `ref-accept`. Everything the run writes carries the prefix $run, which the
+# (no worker, heap fixed at 256 MiB) and `ref-accept`. Everything the run writes carries the prefix $run, which the
 # exit trap removes from Redis along with the work directory and every process started here.
 #
 # Defines: run work key redis_uri kafka_port gateway_port gateway_mgmt ref_port bench pids, and the functions below.
@@ -60,7 +60,7 @@ start_ref_accept() {
 # start_gateway JAR: that build's gateway alone on $gateway_port, ready; sets gateway_pid.
 start_gateway() {
   OFFLOAD_GATEWAY_PORT=$gateway_port OFFLOAD_MANAGEMENT_PORT=$gateway_mgmt \
-    java -Xmx256m -jar "$1" gateway --config "$work/offload.yaml" >"$work/gateway.log" 2>&1 &
+    java -Xms256m -Xmx256m -jar "$1" gateway --config "$work/offload.yaml" >"$work/gateway.log" 2>&1 &
   gateway_pid=$!
   pids+=("$gateway_pid")
   await_ready $gateway_mgmt "$gateway_pid" "$work/gateway.log" gateway

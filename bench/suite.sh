@@ -175,11 +175,12 @@ scenario ref-accept submit --target http://127.0.0.1:$ref_accept_port --path / -
   "${sustain[@]}" "${common[@]}"
 stop ref-accept
 
-# 4. Offload's accept path: a gateway alone, like ref-accept (no consumer takes CPU from it). Its heap is capped at
-# the bound (256 MiB) and sampled every second: a gateway that needed more would fail the run or show GC at
-# the cap. The jobs it accepts are checked once the worker has run them (submit-verify below).
+# 4. Offload's accept path: a gateway alone, like ref-accept (no consumer takes CPU from it). Its heap is fixed at
+# the bound (256 MiB; a heap that G1 may shrink collects far more often, see README) and sampled every
+# second: a gateway that needed more would fail the run or show GC at the cap. The jobs it accepts are checked once
+# the worker has run them (submit-verify below).
 launch gateway env OFFLOAD_GATEWAY_PORT=$gateway_port OFFLOAD_MANAGEMENT_PORT=$gateway_mgmt \
-  java -Xmx256m -jar standalone/target/offload.jar gateway --config "$work/offload.yaml"
+  java -Xms256m -Xmx256m -jar standalone/target/offload.jar gateway --config "$work/offload.yaml"
 await_ready $gateway_mgmt "${pid_of[gateway]}" "$work/gateway.log" gateway
 sample_heap "${pid_of[gateway]}" "$out/gateway-heap.tsv" &
 pids+=($!)
