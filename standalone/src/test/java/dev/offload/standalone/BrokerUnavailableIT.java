@@ -6,21 +6,20 @@ import dev.offload.kafka.embedded.EmbeddedKafkaBroker;
 import dev.offload.store.JobQuery;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A gateway whose broker is away answers 503 quickly (at once when its breaker is open), keeps nothing, and recovers
- * when the broker returns.
+ * when the broker returns. Each broker's data lives in a JUnit temporary directory, deleted after the test.
  */
 class BrokerUnavailableIT {
 
     @Test
-    void submitAnswers503WithinItsTimeoutAndRecoversWhenTheBrokerIsBack() throws Exception {
-        Path dir = Files.createTempDirectory("offload-broker-outage");
+    void submitAnswers503WithinItsTimeoutAndRecoversWhenTheBrokerIsBack(@TempDir Path dir) throws Exception {
         int port = freePort();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, port);
         try (TestCluster cluster = new TestCluster(v -> {
@@ -60,8 +59,7 @@ class BrokerUnavailableIT {
     }
 
     @Test
-    void anOpenBrokerBreakerAnswers503AtOnceAndClosesWhenTheBrokerIsBack() throws Exception {
-        Path dir = Files.createTempDirectory("offload-broker-breaker");
+    void anOpenBrokerBreakerAnswers503AtOnceAndClosesWhenTheBrokerIsBack(@TempDir Path dir) throws Exception {
         int port = freePort();
         Duration publishTimeout = Duration.ofSeconds(4);
         AtomicReference<EmbeddedKafkaBroker> broker = new AtomicReference<>(EmbeddedKafkaBroker.start(dir, port));

@@ -1,6 +1,8 @@
 package dev.offload.standalone;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Standalone mode (the embedded job store): webhooks work there too, from an in-memory outbox and registry fed under
@@ -10,7 +12,7 @@ class EmbeddedStoreWebhookIT {
     private static final String KEY = "embedded-webhook-test-key-01";
 
     @Test
-    void aStandaloneNodeDeliversSignedWebhooksAndCallbacks() throws Exception {
-        WebhookNodeScenario.deliversSignedWebhooksAndExportsMetrics("embedded", KEY);
+    void aStandaloneNodeDeliversSignedWebhooksAndCallbacks(@TempDir Path data) throws Exception {
+        WebhookNodeScenario.deliversSignedWebhooksAndExportsMetrics("embedded", KEY, data);
     }
 }

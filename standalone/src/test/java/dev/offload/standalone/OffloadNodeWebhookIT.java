@@ -1,6 +1,8 @@
 package dev.offload.standalone;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The wiring of {@link OffloadNode} on Redis: the gateway serves the webhook API and the worker role runs a dispatcher,
@@ -10,7 +12,7 @@ class OffloadNodeWebhookIT {
     private static final String KEY = "node-webhook-test-key-0001";
 
     @Test
-    void aNodeOnRedisDeliversWebhooksFromItsWorkerRoleAndExportsTheirMetrics() throws Exception {
-        WebhookNodeScenario.deliversSignedWebhooksAndExportsMetrics("redis", KEY);
+    void aNodeOnRedisDeliversWebhooksFromItsWorkerRoleAndExportsTheirMetrics(@TempDir Path data) throws Exception {
+        WebhookNodeScenario.deliversSignedWebhooksAndExportsMetrics("redis", KEY, data);
     }
 }

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.offload.config.Settings;
 import dev.offload.kafka.embedded.EmbeddedKafkaBroker;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The standalone wiring as the CLI runs it (embedded broker, embedded file-backed store, gateway, worker and
@@ -20,8 +20,7 @@ class StandaloneNodeIT {
     private static final String KEY = "standalone-test-key-0001";
 
     @Test
-    void finishedJobsSurviveARestartAndManagementAnswers() throws Exception {
-        Path data = Files.createTempDirectory("offload-standalone");
+    void finishedJobsSurviveARestartAndManagementAnswers(@TempDir Path data) throws Exception {
         String id;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), 0)) {
             try (OffloadNode node = start(data, broker)) {
@@ -64,8 +63,7 @@ class StandaloneNodeIT {
     }
 
     @Test
-    void readinessReportsTheBrokerDownWhileItIsAwayAndUpWhenItIsBack() throws Exception {
-        Path data = Files.createTempDirectory("offload-readiness");
+    void readinessReportsTheBrokerDownWhileItIsAwayAndUpWhenItIsBack(@TempDir Path data) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();

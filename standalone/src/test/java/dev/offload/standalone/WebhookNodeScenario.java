@@ -7,7 +7,7 @@ import dev.offload.config.Settings;
 import dev.offload.standalone.WebhookReceiver.Received;
 import dev.offload.testing.KafkaFixture;
 import dev.offload.testing.RedisFixture;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,7 +24,8 @@ final class WebhookNodeScenario {
      * Starts a node on {@code storeType}, registers an endpoint on a local receiver, submits a job and checks that a
      * signed {@code job.succeeded} event for it arrives and that the delivery metrics appear on the management port.
      */
-    static void deliversSignedWebhooksAndExportsMetrics(String storeType, String apiKey) throws Exception {
+    static void deliversSignedWebhooksAndExportsMetrics(String storeType, String apiKey, Path dataDir)
+            throws Exception {
         String run = "it-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> values = new HashMap<>();
         values.put("store.type", storeType);
@@ -42,10 +43,7 @@ final class WebhookNodeScenario {
         values.put("webhooks.allowHttp", "true");
         values.put("webhooks.allowedNetworks", "127.0.0.1/32");
         try (WebhookReceiver receiver = new WebhookReceiver();
-                OffloadNode node = OffloadNode.start(
-                        Settings.of(values),
-                        new OffloadNode.Roles(true, true),
-                        Files.createTempDirectory("offload-node-webhooks"))) {
+                OffloadNode node = OffloadNode.start(Settings.of(values), new OffloadNode.Roles(true, true), dataDir)) {
             ApiClient api = new ApiClient("http://127.0.0.1:" + node.apiPort(), apiKey);
             ApiClient.Response created = api.send(
                     "POST",
