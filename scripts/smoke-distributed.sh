@@ -12,9 +12,13 @@ work=$(mktemp -d)
 key="smoke-distributed-key-0123456789"
 run="smoke-$RANDOM$RANDOM"
 pids=()
+# The work directory is removed after a passing run and kept after a failing one, for its logs.
 cleanup() {
+  local status=$?
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   delete_redis_keys "$run"
+  if [ "$status" = 0 ]; then rm -rf "$work"; else echo "smoke-distributed: logs kept in $work" >&2; fi
 }
 trap cleanup EXIT
 

@@ -11,7 +11,12 @@ key="smoke-test-key-0123456789"
 port=18080 mport=19090
 log=$data/offload.log
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; }
+# The data directory is removed after a passing run and kept after a failing one, for its log.
+cleanup() {
+  local status=$?
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [ "$status" = 0 ]; then rm -rf "$data"; else echo "smoke: data and log kept in $data" >&2; fi
+}
 trap cleanup EXIT
 
 start() {
