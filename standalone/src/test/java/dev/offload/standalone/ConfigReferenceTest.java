@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigReferenceTest {
     private static final OffloadNode.Roles BOTH_ROLES = new OffloadNode.Roles(true, true);
@@ -59,8 +60,8 @@ class ConfigReferenceTest {
     }
 
     @Test
-    void unknownKeyInTheFileIsReported() throws Exception {
-        Path file = Files.createTempFile("offload", ".yaml");
+    void unknownKeyInTheFileIsReported(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("offload.yaml");
         Files.writeString(file, "gateway:\n  prot: 8080\n");
 
         Settings settings = Settings.load(file, Map.of(), Map.of());
@@ -116,8 +117,8 @@ class ConfigReferenceTest {
     }
 
     @Test
-    void priorityWeightsCanBeWrittenAsAMappingInTheFile() throws Exception {
-        Path file = Files.createTempFile("offload", ".yaml");
+    void priorityWeightsCanBeWrittenAsAMappingInTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("offload.yaml");
         Files.writeString(file, """
                 gateway:
                   apiKeys: {k-0123456789abcdef: acme}
