@@ -1,5 +1,8 @@
 package dev.offload.store.redis;
 
+import static dev.offload.store.redis.SubmissionScripts.deadline;
+import static dev.offload.store.redis.SubmissionScripts.millis;
+
 import dev.offload.model.Job;
 import dev.offload.model.JobEvent;
 import dev.offload.model.JobId;
@@ -12,19 +15,17 @@ import dev.offload.store.JobStore;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.store.StoreUnavailableException;
 import dev.offload.store.WebhookEventType;
+import dev.offload.store.redis.SubmissionScripts.ScriptCall;
+import dev.offload.store.redis.SubmissionScripts.ShardedBatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
@@ -43,14 +44,13 @@ import redis.clients.jedis.resps.Tuple;
  * timeouts and pool exhaustion throw {@link StoreUnavailableException}.
  */
 final class RedisJobStore implements JobStore {
-    private static final LuaScript CREATE = LuaScript.load("create");
     private static final LuaScript COMPARE_AND_SET = LuaScript.load("compare_and_set");
-    private static final LuaScript CONFIRM_PUBLISHED = LuaScript.load("confirm_published");
     private static final LuaScript ABANDON = LuaScript.load("abandon");
     private static final LuaScript CLAIM_DUE = LuaScript.load("claim_due");
 
     private final UnifiedJedis redis;
     private final RedisKeys keys;
+    private final SubmissionScripts scripts;
     private final RedisEventSubscriber events;
     private final String where;
 
@@ -59,6 +59,7 @@ final class RedisJobStore implements JobStore {
     RedisJobStore(UnifiedJedis redis, RedisKeys keys, RedisEventSubscriber events, RedisStoreConfig config) {
         this.redis = redis;
         this.keys = keys;
+        this.scripts = new SubmissionScripts(keys);
         this.events = events;
         this.where = config.redactedUri();
         this.poolSize = config.poolSize();
@@ -82,62 +83,13 @@ final class RedisJobStore implements JobStore {
     public List<BatchResult<CreateResult>> createAll(List<Creation> creations) {
         List<ScriptCall> calls = new ArrayList<>(creations.size());
         for (Creation c : creations) {
-            calls.add(createCall(c.job(), c.idempotencyTtl()));
+            calls.add(scripts.create(c.job(), c.idempotencyTtl()));
         }
-        return perShard("create", CREATE, calls, RedisJobStore::createCalls, this::createResult);
-    }
-
-    /** The create script's encoding of several jobs: their count, then each job's key count and arguments. */
-    private static ScriptCall createCalls(List<ScriptCall> jobs) {
-        List<String> allKeys = new ArrayList<>();
-        List<String> allArgs = new ArrayList<>();
-        allArgs.add(Integer.toString(jobs.size()));
-        for (ScriptCall job : jobs) {
-            allKeys.addAll(job.keys());
-            allArgs.add(Integer.toString(job.keys().size()));
-            allArgs.addAll(job.args());
-        }
-        return new ScriptCall(allKeys, allArgs, null);
-    }
-
-    /** The keys and arguments of the create script for {@code job}, and the record it stores. */
-    private ScriptCall createCall(Job job, Duration idempotencyTtl) {
-        String key = job.spec().idempotencyKey();
-        requireKeyShard(job, key);
-        int shard = JobId.shardOf(job.id());
-        List<String> scriptKeys = new ArrayList<>(List.of(
-                keys.job(job.id()), keys.timers(shard), keys.tenantIndex(shard, job.tenant()), keys.unfinished(shard)));
-        if (key != null) {
-            scriptKeys.add(keys.idempotency(job.tenant(), key));
-        }
-        Job stored = job.withVersion(1);
-        List<String> args = List.of(
-                job.id(),
-                Json.toString(stored),
-                millis(stored.expiresAt()),
-                deadline(stored),
-                millis(stored.createdAt()),
-                Long.toString(Math.max(1, idempotencyTtl.toMillis())),
-                keys.jobPrefix(shard),
-                job.tenant());
-        return new ScriptCall(scriptKeys, args, stored);
-    }
-
-    private CreateResult createResult(ScriptCall create, Object replyObject) {
-        List<?> reply = (List<?>) replyObject;
-        return switch ((String) reply.get(0)) {
-            case "created" -> new CreateResult.Created(create.stored());
-            case "duplicate" -> new CreateResult.Duplicate(Json.fromString((String) reply.get(1), Job.class));
-            default -> throw new IllegalStateException("job " + create.stored().id() + " already exists");
-        };
-    }
-
-    /** A job with an idempotency key must live in the key's shard: the create script touches both atomically. */
-    static void requireKeyShard(Job job, String idempotencyKey) {
-        if (idempotencyKey != null && JobId.shardOf(job.id()) != JobId.shardFor(job.tenant(), idempotencyKey)) {
-            throw new IllegalArgumentException("job " + job.id() + " has an idempotency key but is not in its shard;"
-                    + " create the id with JobId.next(now, JobId.shardFor(tenant, idempotencyKey))");
-        }
+        return perShard(
+                "create",
+                SubmissionScripts.CREATE,
+                new ShardedBatch(calls, SubmissionScripts::creates),
+                SubmissionScripts::createResult);
     }
 
     @Override
@@ -211,73 +163,21 @@ final class RedisJobStore implements JobStore {
     public List<BatchResult<Boolean>> confirmPublishedAll(List<Job> queued) {
         List<ScriptCall> calls = new ArrayList<>(queued.size());
         for (Job job : queued) {
-            calls.add(
-                    new ScriptCall(List.of(keys.job(job.id())), List.of(Long.toString(job.version()), job.id()), job));
+            calls.add(scripts.confirm(job));
         }
         return perShard(
                 "confirmPublished",
-                CONFIRM_PUBLISHED,
-                calls,
-                this::confirmCalls,
-                (job, reply) -> Long.valueOf(1).equals(reply));
+                SubmissionScripts.CONFIRM_PUBLISHED,
+                new ShardedBatch(calls, scripts::confirms),
+                SubmissionScripts::confirmResult);
     }
 
-    /** The confirm script's encoding of several jobs of one shard: the shard's timers, then each job's hash. */
-    private ScriptCall confirmCalls(List<ScriptCall> jobs) {
-        List<String> allKeys = new ArrayList<>(jobs.size() + 1);
-        allKeys.add(keys.timers(JobId.shardOf(jobs.getFirst().stored().id())));
-        List<String> allArgs = new ArrayList<>(2 * jobs.size());
-        for (ScriptCall job : jobs) {
-            allKeys.addAll(job.keys());
-            allArgs.addAll(job.args());
-        }
-        return new ScriptCall(allKeys, allArgs, null);
-    }
-
-    /**
-     * Runs {@code script} once per shard, over the jobs of {@code calls} in that shard ({@code combine} encodes them
-     * as one call), all calls in one pipeline, and maps each job's reply; results in the order of {@code calls}. A
-     * shard's call that Redis answers with an error fails that shard's jobs alone.
-     */
+    /** Runs a sharded batch's script calls in one pipeline and hands each job its answer. */
     private <T> List<BatchResult<T>> perShard(
-            String operation,
-            LuaScript script,
-            List<ScriptCall> calls,
-            Function<List<ScriptCall>, ScriptCall> combine,
-            BiFunction<ScriptCall, Object, T> reply) {
-        Map<Integer, List<Integer>> byShard = new LinkedHashMap<>();
-        for (int i = 0; i < calls.size(); i++) {
-            byShard.computeIfAbsent(JobId.shardOf(calls.get(i).stored().id()), shard -> new ArrayList<>())
-                    .add(i);
-        }
-        List<ScriptCall> combined = new ArrayList<>(byShard.size());
-        for (List<Integer> indexes : byShard.values()) {
-            combined.add(combine.apply(indexes.stream().map(calls::get).toList()));
-        }
-        List<BatchResult<List<?>>> replies =
-                pipelined(operation + "All", script, combined, (call, answer) -> (List<?>) answer);
-        List<BatchResult<T>> results = new ArrayList<>(Collections.nCopies(calls.size(), null));
-        int group = 0;
-        for (List<Integer> indexes : byShard.values()) {
-            BatchResult<List<?>> shardReply = replies.get(group++);
-            for (int j = 0; j < indexes.size(); j++) {
-                int index = indexes.get(j);
-                int position = j;
-                results.set(
-                        index,
-                        switch (shardReply) {
-                            case BatchResult.Failure<List<?>> failed -> BatchResult.failed(failed.error());
-                            case BatchResult.Value<List<?>> answers ->
-                                BatchResult.capture(() -> reply.apply(
-                                        calls.get(index), answers.value().get(position)));
-                        });
-            }
-        }
-        return results;
+            String operation, LuaScript script, ShardedBatch batch, BiFunction<ScriptCall, Object, T> reply) {
+        return batch.results(
+                pipelined(operation + "All", script, batch.calls(), (call, answer) -> (List<?>) answer), reply);
     }
-
-    /** A script's keys and arguments, and the job record it writes. */
-    private record ScriptCall(List<String> keys, List<String> args, Job stored) {}
 
     /**
      * Runs {@code script} once per call in one pipeline and maps each reply. An item that Redis answers with an error
@@ -475,14 +375,5 @@ final class RedisJobStore implements JobStore {
             throw new StoreUnavailableException(
                     "Redis at " + where + " is unavailable (" + operation + "): " + e.getMessage(), e);
         }
-    }
-
-    private static String deadline(Job job) {
-        Instant deadline = job.deadline();
-        return deadline == null ? "" : millis(deadline);
-    }
-
-    private static String millis(Instant instant) {
-        return Long.toString(instant.toEpochMilli());
     }
 }
