@@ -3,6 +3,7 @@ package dev.offload.store;
 import dev.offload.store.embedded.EmbeddedStoreFactory;
 import dev.offload.store.embedded.LocalRateLimitStore;
 import dev.offload.store.redis.RedisStoreFactory;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 
 /** Opens {@link JobStore}s. Thread-safe. */
@@ -16,6 +17,14 @@ public final class JobStores {
      */
     public static JobStore redis(RedisStoreConfig config) {
         return RedisStoreFactory.open(config);
+    }
+
+    /**
+     * The submission writes on the Redis of {@code config} without blocking, for callers on {@code vertx}'s event
+     * loops (the gateway). Connects lazily.
+     */
+    public static JobWrites redisWrites(Vertx vertx, RedisStoreConfig config) {
+        return RedisStoreFactory.openWrites(vertx, config);
     }
 
     /**

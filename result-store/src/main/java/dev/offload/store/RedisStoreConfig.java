@@ -26,7 +26,8 @@ public record RedisStoreConfig(URI uri, int poolSize, Duration timeout, String k
             .doc("Redis of the result store: redis://[user:password@]host:port[/db], or rediss:// for TLS.")
             .string("redis://127.0.0.1:6379");
     public static final ConfigKey<Integer> POOL_SIZE = ConfigKey.in(GROUP, "store.redis.poolSize")
-            .doc("Most Redis connections per process. Store calls beyond it wait for a free connection up to"
+            .doc("Most Redis connections of each of a process's store clients: the blocking one, and the gateway's"
+                    + " non-blocking one for submissions. Store calls beyond it wait for a free connection up to"
                     + " store.redis.timeout.")
             .integer(64, 1, 10_000);
     public static final ConfigKey<Duration> TIMEOUT = ConfigKey.in(GROUP, "store.redis.timeout")

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -14,10 +17,12 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 final class LuaScript {
     private final String source;
+    private final String digest;
     private volatile String sha;
 
     private LuaScript(String source) {
         this.source = source;
+        this.digest = sha1Hex(source);
     }
 
     static LuaScript load(String name) {
@@ -57,6 +62,28 @@ final class LuaScript {
     /** Loads the script again, e.g. after a pipelined call failed with NOSCRIPT. */
     void reload(UnifiedJedis redis) {
         sha = redis.scriptLoad(source);
+    }
+
+    /** The script's text, for EVAL (which also caches it in Redis) after a NOSCRIPT answer. */
+    String source() {
+        return source;
+    }
+
+    /**
+     * The SHA1 that Redis gives the script (the SHA1 of its text), known without asking Redis: for callers that must
+     * not block on a SCRIPT LOAD and send EVAL with the text instead when Redis answers NOSCRIPT.
+     */
+    String digest() {
+        return digest;
+    }
+
+    private static String sha1Hex(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by every JDK", e);
+        }
     }
 
     static boolean isNoScript(Throwable e) {

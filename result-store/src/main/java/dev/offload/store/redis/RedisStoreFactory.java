@@ -3,8 +3,10 @@ package dev.offload.store.redis;
 import dev.offload.store.CacheStore;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
+import dev.offload.store.JobWrites;
 import dev.offload.store.RateLimitStore;
 import dev.offload.store.RedisStoreConfig;
+import io.vertx.core.Vertx;
 import java.net.URI;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -27,6 +29,14 @@ public final class RedisStoreFactory {
         RedisKeys keys = new RedisKeys(config.keyPrefix());
         RedisEventSubscriber events = new RedisEventSubscriber(address, clientConfig, keys.events(), config.timeout());
         return new RedisJobStore(client, keys, events, config);
+    }
+
+    /**
+     * The submission writes without blocking, on Vert.x's Redis client with a connection pool of its own; connects
+     * lazily.
+     */
+    public static JobWrites openWrites(Vertx vertx, RedisStoreConfig config) {
+        return new RedisJobWrites(vertx, config);
     }
 
     /**
