@@ -102,6 +102,7 @@ public final class Gateway {
                 vertx,
                 config,
                 backends.store(),
+                backends.writes(),
                 cacheStore,
                 cacheMetrics,
                 backends.publisher(),

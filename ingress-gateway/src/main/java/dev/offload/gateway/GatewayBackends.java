@@ -2,6 +2,7 @@ package dev.offload.gateway;
 
 import dev.offload.store.CacheStore;
 import dev.offload.store.JobStore;
+import dev.offload.store.JobWrites;
 import dev.offload.store.RateLimitStore;
 import dev.offload.transport.JobPublisher;
 import dev.offload.webhooks.WebhookConfig;
@@ -24,6 +25,8 @@ import java.util.function.Supplier;
  * @param webhookStore where webhook endpoints and deliveries live, or {@code null} for a gateway without the webhook
  *     API
  * @param webhookConfig the webhook settings (URL guard, secrets); {@code null} exactly when {@code webhookStore} is
+ * @param writes the submission writes of {@code store} without blocking (Redis), or {@code null} to run them on
+ *     threads of the gateway's own (the embedded store)
  */
 public record GatewayBackends(
         JobStore store,
@@ -32,7 +35,8 @@ public record GatewayBackends(
         RateLimitStore rateLimits,
         Supplier<Future<Long>> backlog,
         WebhookStore webhookStore,
-        WebhookConfig webhookConfig) {
+        WebhookConfig webhookConfig,
+        JobWrites writes) {
 
     /** Backends without the webhook API. */
     public GatewayBackends(
@@ -41,7 +45,7 @@ public record GatewayBackends(
             CacheStore cache,
             RateLimitStore rateLimits,
             Supplier<Future<Long>> backlog) {
-        this(store, publisher, cache, rateLimits, backlog, null, null);
+        this(store, publisher, cache, rateLimits, backlog, null, null, null);
     }
 
     /** These backends with the webhook API over {@code webhookStore}. */
@@ -53,7 +57,21 @@ public record GatewayBackends(
                 rateLimits,
                 backlog,
                 Objects.requireNonNull(webhookStore, "webhookStore"),
-                Objects.requireNonNull(webhookConfig, "webhookConfig"));
+                Objects.requireNonNull(webhookConfig, "webhookConfig"),
+                writes);
+    }
+
+    /** These backends with the submission writes sent without blocking, over {@code writes}. */
+    public GatewayBackends withWrites(JobWrites writes) {
+        return new GatewayBackends(
+                store,
+                publisher,
+                cache,
+                rateLimits,
+                backlog,
+                webhookStore,
+                webhookConfig,
+                Objects.requireNonNull(writes, "writes"));
     }
 
     public GatewayBackends {

@@ -11,6 +11,7 @@ import dev.offload.store.CacheStores;
 import dev.offload.store.EmbeddedStoreConfig;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
+import dev.offload.store.JobWrites;
 import dev.offload.store.RateLimitStore;
 import dev.offload.transport.ConsumerOptions;
 import dev.offload.transport.JobTransport;
@@ -64,6 +65,7 @@ final class OffloadNode implements AutoCloseable {
     private final GatewayConfig gatewayConfig;
     private final WebhookStore webhooks;
     private final WebhookDispatcher dispatcher;
+    private final JobWrites writes;
 
     private OffloadNode(
             Vertx vertx,
@@ -75,7 +77,8 @@ final class OffloadNode implements AutoCloseable {
             ManagementServer management,
             GatewayConfig gatewayConfig,
             WebhookStore webhooks,
-            WebhookDispatcher dispatcher) {
+            WebhookDispatcher dispatcher,
+            JobWrites writes) {
         this.vertx = vertx;
         this.meters = meters;
         this.store = store;
@@ -86,6 +89,7 @@ final class OffloadNode implements AutoCloseable {
         this.gatewayConfig = gatewayConfig;
         this.webhooks = webhooks;
         this.dispatcher = dispatcher;
+        this.writes = writes;
     }
 
     /**
@@ -122,6 +126,7 @@ final class OffloadNode implements AutoCloseable {
         // Queues in transport.rabbitmq.queues run on RabbitMQ, the others on Kafka; an unused broker is not contacted.
         JobTransport transport = Transports.configured(vertx, kafka, config.rabbitMq());
         WebhookDispatcher dispatcher = null;
+        JobWrites writes = null;
         try {
             await(transport.start(), "connect to " + config.brokers());
             Gateway gateway = null;
@@ -138,6 +143,11 @@ final class OffloadNode implements AutoCloseable {
                         new GatewayBackends(store, transport.publisher(), cache, rateLimits, transport::backlog);
                 if (webhooks != null) {
                     backends = backends.withWebhooks(webhooks, config.webhooks());
+                }
+                if (!embedded) {
+                    // A submission's two store writes go from the event loops to Redis and back, no thread between.
+                    writes = JobStores.redisWrites(vertx, config.redis());
+                    backends = backends.withWrites(writes);
                 }
                 gateway = new Gateway(vertx, gatewayConfig, backends, clock, meters);
                 await(gateway.start(), "listen on " + gatewayConfig.host() + ":" + gatewayConfig.port());
@@ -159,10 +169,23 @@ final class OffloadNode implements AutoCloseable {
                     ManagementServer.start(vertx, process.managementHost(), process.managementPort(), meters, checks),
                     "listen on management port " + process.managementPort());
             return new OffloadNode(
-                    vertx, meters, store, transport, gateway, worker, management, gatewayConfig, webhooks, dispatcher);
+                    vertx,
+                    meters,
+                    store,
+                    transport,
+                    gateway,
+                    worker,
+                    management,
+                    gatewayConfig,
+                    webhooks,
+                    dispatcher,
+                    writes);
         } catch (RuntimeException e) {
             if (dispatcher != null) {
                 dispatcher.stop();
+            }
+            if (writes != null) {
+                writes.close();
             }
             webhooks.close();
             store.close();
@@ -219,6 +242,9 @@ final class OffloadNode implements AutoCloseable {
         }
         quietly(management.stop(), "stop the management server");
         quietly(transport.close(), "close the transport");
+        if (writes != null) {
+            writes.close();
+        }
         webhooks.close();
         store.close();
         quietly(vertx.close(), "close Vert.x");

@@ -6,6 +6,7 @@ import dev.offload.gateway.http.StoreFailures;
 import dev.offload.model.Job;
 import dev.offload.store.CreateResult;
 import dev.offload.store.JobStore;
+import dev.offload.store.JobWrites;
 import dev.offload.store.StoreUnavailableException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -20,16 +21,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Runs blocking {@link JobStore} calls off the event loop. Jedis blocks its thread for each round trip, so calls run on
- * {@link ConnectionThreads}: a platform thread per busy connection (cheaper to wake than a virtual thread), virtual
- * threads for the calls beyond, which wait for a connection as the Jedis pool makes them. Creations, compare-and-sets
- * and confirmed publications, the writes of every submission, are gathered across concurrent requests into pipelined
- * batches ({@link GroupCommit}). Results come back on the caller's Vert.x context. A store that cannot be reached
- * becomes a 503. Calls in flight are bounded ({@code gateway.maxStoreCalls}): beyond the bound a call fails at once
- * with 503, so a slow store cannot make requests pile up without limit. A circuit breaker (named {@value #BREAKER})
- * counts calls that found the store unreachable: when half of the last {@value #WINDOW} did, further calls fail at
- * once with 503 for {@code OPEN_FOR} without waiting on a dead store, then a few trial calls decide whether it is
- * back. Thread-safe.
+ * The job store for event loops. The writes of every submission, creations and confirmed publications, are gathered
+ * across concurrent requests into batches ({@link GroupCommit}) and sent with {@link JobWrites}, Vert.x's non-blocking
+ * Redis client: from the event loop to Redis and back, with no thread handed the work in between. Everything else
+ * (and every write on the embedded store, which has no non-blocking client) runs on the blocking {@link JobStore}:
+ * Jedis blocks its thread for each round trip, so those calls run on {@link ConnectionThreads}, a platform thread per
+ * busy connection (cheaper to wake than a virtual thread) and virtual threads for the calls beyond, which wait for a
+ * connection as the Jedis pool makes them; compare-and-sets are batched too. Results come back on the caller's Vert.x
+ * context. A store that cannot be reached becomes a 503. Calls in flight are bounded ({@code gateway.maxStoreCalls}):
+ * beyond the bound a call fails at once with 503, so a slow store cannot make requests pile up without limit. A
+ * circuit breaker (named {@value #BREAKER}) counts calls that found the store unreachable: when half of the last
+ * {@value #WINDOW} did, further calls fail at once with 503 for {@code OPEN_FOR} without waiting on a dead store, then
+ * a few trial calls decide whether it is back. Thread-safe.
  */
 final class AsyncJobStore implements AutoCloseable {
     private static final Duration OVERLOADED_RETRY_AFTER = Duration.ofSeconds(1);
@@ -61,11 +64,15 @@ final class AsyncJobStore implements AutoCloseable {
     private final GroupCommit<Job, Boolean> confirmations;
 
     AsyncJobStore(Vertx vertx, JobStore store, int maxCalls) {
-        this(vertx, store, maxCalls, CircuitBreakerRegistry.ofDefaults());
+        this(vertx, store, null, maxCalls, CircuitBreakerRegistry.ofDefaults());
     }
 
-    /** A store whose breaker lives in {@code breakers} (so that it shows in metrics and readiness details). */
-    AsyncJobStore(Vertx vertx, JobStore store, int maxCalls, CircuitBreakerRegistry breakers) {
+    /**
+     * A store whose breaker lives in {@code breakers} (so that it shows in metrics and readiness details), and whose
+     * creations and confirmations go through {@code writes} without blocking, or, if it is {@code null}, through
+     * {@code store} on threads of its own.
+     */
+    AsyncJobStore(Vertx vertx, JobStore store, JobWrites writes, int maxCalls, CircuitBreakerRegistry breakers) {
         this.breaker = breakers.circuitBreaker(
                 BREAKER,
                 CircuitBreakerConfig.custom()
@@ -82,22 +89,30 @@ final class AsyncJobStore implements AutoCloseable {
         this.maxCalls = maxCalls;
         this.permits = new Semaphore(maxCalls);
         this.threads = new ConnectionThreads("offload-store", store.maxConcurrentCalls());
-        this.creations = new GroupCommit<>(
-                store::createAll, c -> store.create(c.job(), c.idempotencyTtl()), threads, MAX_BATCH, CREATE_FLUSHES);
+        this.creations = writes != null
+                ? GroupCommit.nonBlocking(writes::createAll, MAX_BATCH, CREATE_FLUSHES, Duration.ZERO, vertx)
+                : new GroupCommit<>(
+                        store::createAll,
+                        c -> store.create(c.job(), c.idempotencyTtl()),
+                        threads,
+                        MAX_BATCH,
+                        CREATE_FLUSHES);
         this.changes = new GroupCommit<>(
                 store::compareAndSetAll,
                 c -> store.compareAndSet(c.current(), c.next()),
                 threads,
                 MAX_BATCH,
                 MAX_FLUSHES);
-        this.confirmations = new GroupCommit<>(
-                store::confirmPublishedAll,
-                store::confirmPublished,
-                threads,
-                MAX_BATCH,
-                MAX_FLUSHES,
-                CONFIRM_LINGER,
-                vertx);
+        this.confirmations = writes != null
+                ? GroupCommit.nonBlocking(writes::confirmPublishedAll, MAX_BATCH, MAX_FLUSHES, CONFIRM_LINGER, vertx)
+                : new GroupCommit<>(
+                        store::confirmPublishedAll,
+                        store::confirmPublished,
+                        threads,
+                        MAX_BATCH,
+                        MAX_FLUSHES,
+                        CONFIRM_LINGER,
+                        vertx);
     }
 
     /**

@@ -21,9 +21,11 @@ import java.util.function.Function;
  * one at once, so a lone request pays no delay; under load, items arriving while the flushes are busy queue up and
  * leave together with the next one. The batch sizes follow the load by themselves.
  *
- * <p>Flushes run on {@code executor} (off the event loop: the store client blocks). Each waiting request is completed
- * on its own Vert.x context (every HTTP request has one); an event loop that is already awake takes the later tasks of
- * a batch without another wake-up. The queue is bounded by the caller's permits ({@link AsyncJobStore}), not here.
+ * <p>Over a non-blocking store ({@link #nonBlocking}) a flush is started by the thread that finds it due, the event
+ * loop of a request or of the linger's timer, and its answer arrives on an event loop too. Over a blocking store the
+ * flush runs on an executor, off the event loop. Each waiting request is completed on its own Vert.x context (every
+ * HTTP request has one); an event loop that is already awake takes the later tasks of a batch without another
+ * wake-up. The queue is bounded by the caller's permits ({@link AsyncJobStore}), not here.
  *
  * <p>Writes that nobody waits for (a job's confirmed publication: the 202 has been sent) can be given a linger: the
  * first item of a batch then waits that long for company before its flush starts, so that a flush carries the items
@@ -39,9 +41,7 @@ import java.util.function.Function;
  */
 final class GroupCommit<I, O> {
 
-    private final Function<List<I>, List<BatchResult<O>>> flush;
-    private final Function<I, O> single;
-    private final Executor executor;
+    private final Function<List<I>, Future<List<BatchResult<O>>>> flush;
     private final int maxBatch;
     private final int maxFlushes;
     private final long lingerMillis;
@@ -53,10 +53,11 @@ final class GroupCommit<I, O> {
     private volatile boolean closed;
 
     /**
-     * A group commit whose flushes start as soon as one may (no linger).
+     * A group commit over a blocking store whose flushes start as soon as one may (no linger).
      *
      * @param flush writes a batch, one result per item in order
      * @param single writes one item (the fallback when a batch failed as a whole)
+     * @param executor runs {@code flush} and {@code single}, off the event loop
      * @param maxBatch the most items one flush takes
      * @param maxFlushes the most flushes in flight at once
      */
@@ -70,8 +71,8 @@ final class GroupCommit<I, O> {
     }
 
     /**
-     * A group commit whose batches wait up to {@code linger} for company (whole milliseconds; {@code timers} sets the
-     * timer).
+     * A group commit over a blocking store whose batches wait up to {@code linger} for company (whole milliseconds;
+     * {@code timers} sets the timer).
      */
     GroupCommit(
             Function<List<I>, List<BatchResult<O>>> flush,
@@ -81,16 +82,59 @@ final class GroupCommit<I, O> {
             int maxFlushes,
             Duration linger,
             Vertx timers) {
+        this(onExecutor(flush, single, executor), maxBatch, maxFlushes, linger, timers);
+    }
+
+    private GroupCommit(
+            Function<List<I>, Future<List<BatchResult<O>>>> flush,
+            int maxBatch,
+            int maxFlushes,
+            Duration linger,
+            Vertx timers) {
         if (!linger.isZero() && (timers == null || linger.toMillis() < 1)) {
             throw new IllegalArgumentException("a linger needs Vert.x for its timer and at least 1 ms, got " + linger);
         }
         this.flush = flush;
-        this.single = single;
-        this.executor = executor;
         this.maxBatch = maxBatch;
         this.maxFlushes = maxFlushes;
         this.lingerMillis = linger.toMillis();
         this.timers = timers;
+    }
+
+    /**
+     * A group commit over a non-blocking store: {@code flush} is called on the thread that starts it (an event loop,
+     * or the linger's timer) and must not block. A batch whose future fails for any reason but an unreachable store is
+     * written again item by item, each as a batch of one.
+     */
+    static <I, O> GroupCommit<I, O> nonBlocking(
+            Function<List<I>, Future<List<BatchResult<O>>>> flush,
+            int maxBatch,
+            int maxFlushes,
+            Duration linger,
+            Vertx timers) {
+        return new GroupCommit<>(flush, maxBatch, maxFlushes, linger, timers);
+    }
+
+    /** A blocking flush run on {@code executor}, with the item-by-item fallback of a batch that throws. */
+    private static <I, O> Function<List<I>, Future<List<BatchResult<O>>>> onExecutor(
+            Function<List<I>, List<BatchResult<O>>> flush, Function<I, O> single, Executor executor) {
+        return items -> {
+            Promise<List<BatchResult<O>>> written = Promise.promise();
+            executor.execute(() -> {
+                List<BatchResult<O>> results;
+                try {
+                    results = flush.apply(items);
+                } catch (StoreUnavailableException e) {
+                    results = items.stream().map(i -> BatchResult.<O>failed(e)).toList();
+                } catch (RuntimeException e) {
+                    results = items.stream()
+                            .map(i -> BatchResult.capture(() -> single.apply(i)))
+                            .toList();
+                }
+                written.complete(results);
+            });
+            return written.future();
+        };
     }
 
     /** Queues {@code item} for the next batch; the future completes on {@code context}. */
@@ -103,7 +147,7 @@ final class GroupCommit<I, O> {
     }
 
     /**
-     * Ends the linger: what is queued leaves now, on the executor. Not waited for, since the caller may be an event
+     * Ends the linger: what is queued leaves now. Not waited for, since the caller may be an event
      * loop; a confirmation lost at shutdown costs a second publication after jobs.publishGrace, nothing more.
      */
     void close() {
@@ -130,41 +174,76 @@ final class GroupCommit<I, O> {
                 return;
             }
             if (flushing.compareAndSet(running, running + 1)) {
-                executor.execute(this::drain);
+                drain();
                 return;
             }
         }
     }
 
     private void drain() {
+        List<Pending<I, O>> batch = new ArrayList<>();
+        for (Pending<I, O> p; batch.size() < maxBatch && (p = queue.poll()) != null; ) {
+            batch.add(p);
+        }
+        queued.addAndGet(-batch.size());
+        if (batch.isEmpty()) {
+            flushDone();
+            return;
+        }
+        List<I> items = new ArrayList<>(batch.size());
+        batch.forEach(p -> items.add(p.item()));
+        write(items).onComplete(written -> {
+            try {
+                complete(batch, written.succeeded() ? written.result() : failedAll(items, written.cause()));
+            } finally {
+                flushDone();
+            }
+        });
+    }
+
+    private void flushDone() {
+        flushing.decrementAndGet();
+        // Items queued while this flush ran leave with the next one.
+        flushSoon();
+    }
+
+    private Future<List<BatchResult<O>>> write(List<I> items) {
+        return start(items)
+                .recover(e -> e instanceof StoreUnavailableException || items.size() == 1
+                        ? Future.succeededFuture(failedAll(items, e))
+                        : eachAlone(items));
+    }
+
+    private Future<List<BatchResult<O>>> start(List<I> items) {
         try {
-            List<Pending<I, O>> batch = new ArrayList<>();
-            for (Pending<I, O> p; batch.size() < maxBatch && (p = queue.poll()) != null; ) {
-                batch.add(p);
-            }
-            queued.addAndGet(-batch.size());
-            if (!batch.isEmpty()) {
-                complete(batch, write(batch));
-            }
-        } finally {
-            flushing.decrementAndGet();
-            // Items queued while this flush ran leave with the next one.
-            flushSoon();
+            return flush.apply(items);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
         }
     }
 
-    private List<BatchResult<O>> write(List<Pending<I, O>> batch) {
-        List<I> items = new ArrayList<>(batch.size());
-        batch.forEach(p -> items.add(p.item()));
-        try {
-            return flush.apply(items);
-        } catch (StoreUnavailableException e) {
-            return items.stream().map(i -> BatchResult.<O>failed(e)).toList();
-        } catch (RuntimeException e) {
-            return items.stream()
-                    .map(i -> BatchResult.capture(() -> single.apply(i)))
-                    .toList();
+    // One bad item must not fail its neighbours: each is written again as a batch of its own.
+    private Future<List<BatchResult<O>>> eachAlone(List<I> items) {
+        List<Future<BatchResult<O>>> alone = new ArrayList<>(items.size());
+        for (I item : items) {
+            alone.add(start(List.of(item))
+                    .map(results -> results.getFirst())
+                    .otherwise(e -> BatchResult.failed(unchecked(e))));
         }
+        return Future.join(alone).map(all -> {
+            List<BatchResult<O>> results = new ArrayList<>(alone.size());
+            alone.forEach(f -> results.add(f.result()));
+            return results;
+        });
+    }
+
+    private static <I, O> List<BatchResult<O>> failedAll(List<I> items, Throwable error) {
+        RuntimeException failure = unchecked(error);
+        return items.stream().map(i -> BatchResult.<O>failed(failure)).toList();
+    }
+
+    private static RuntimeException unchecked(Throwable error) {
+        return error instanceof RuntimeException e ? e : new IllegalStateException(error.getMessage(), error);
     }
 
     private void complete(List<Pending<I, O>> batch, List<BatchResult<O>> results) {

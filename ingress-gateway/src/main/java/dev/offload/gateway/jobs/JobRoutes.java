@@ -23,6 +23,7 @@ import dev.offload.model.JobState;
 import dev.offload.store.CreateResult;
 import dev.offload.store.JobQuery;
 import dev.offload.store.JobStore;
+import dev.offload.store.JobWrites;
 import dev.offload.transport.JobPublisher;
 import dev.offload.transport.TransportUnavailableException;
 import dev.offload.transport.UnroutableJobException;
@@ -92,6 +93,7 @@ public final class JobRoutes {
             Vertx vertx,
             GatewayConfig config,
             JobStore store,
+            JobWrites writes,
             AsyncCacheStore cache,
             CacheMetrics cacheMetrics,
             JobPublisher publisher,
@@ -102,7 +104,7 @@ public final class JobRoutes {
             CircuitBreakerRegistry breakers) {
         this.config = config;
         this.limits = limits;
-        this.store = new AsyncJobStore(vertx, store, config.maxStoreCalls(), breakers);
+        this.store = new AsyncJobStore(vertx, store, writes, config.maxStoreCalls(), breakers);
         this.publisher = new GuardedPublisher(publisher, config.queues(), config.brokerBreaker(), breakers);
         this.watchers = new JobWatchers(vertx, store, config.maxWaitingRequests());
         this.reader = new SubmissionReader(config.jobs(), callbackUrlCheck);

@@ -7,6 +7,7 @@ import dev.offload.store.BatchResult;
 import dev.offload.store.StoreUnavailableException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import java.time.Duration;
@@ -272,6 +273,88 @@ class GroupCommitTest {
                         items -> List.of(), i -> i, threads, 8, 1, Duration.ofNanos(500_000), vertx))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1 ms");
+    }
+
+    @Test
+    void aNonBlockingFlushStartsOnTheSubmittingEventLoopAndLaterItemsLeaveTogetherInTheNext() throws Exception {
+        List<Promise<List<BatchResult<Integer>>>> inFlight = new CopyOnWriteArrayList<>();
+        List<Boolean> startedOnTheLoop = new CopyOnWriteArrayList<>();
+        GroupCommit<Integer, Integer> commit = GroupCommit.nonBlocking(
+                items -> {
+                    batches.add(List.copyOf(items));
+                    startedOnTheLoop.add(Context.isOnEventLoopThread());
+                    Promise<List<BatchResult<Integer>>> written = Promise.promise();
+                    inFlight.add(written);
+                    return written.future();
+                },
+                128,
+                1,
+                Duration.ZERO,
+                vertx);
+        Context context = vertx.getOrCreateContext();
+        List<Future<Integer>> futures = new CopyOnWriteArrayList<>();
+        CountDownLatch submitted = new CountDownLatch(1);
+        context.runOnContext(v -> {
+            for (int i = 1; i <= 3; i++) {
+                futures.add(commit.submit(i, context));
+            }
+            submitted.countDown();
+        });
+        await(submitted);
+
+        assertThat(batches).containsExactly(List.of(1));
+        // Answers arrive on the event loop, as the Redis client's do.
+        context.runOnContext(v -> inFlight.getFirst().complete(List.of(BatchResult.of(10))));
+        assertThat(result(futures.getFirst())).isEqualTo(10);
+        // The first flush's answer started the next one, with the two items that had waited for it.
+        assertThat(batches).containsExactly(List.of(1), List.of(2, 3));
+        context.runOnContext(v -> inFlight.get(1).complete(List.of(BatchResult.of(20), BatchResult.of(30))));
+
+        assertThat(result(futures.get(1))).isEqualTo(20);
+        assertThat(result(futures.get(2))).isEqualTo(30);
+        assertThat(startedOnTheLoop).containsOnly(true);
+    }
+
+    @Test
+    void aNonBlockingBatchThatFailsIsWrittenAgainItemByItemUnlessTheStoreIsUnreachable() throws Exception {
+        GroupCommit<Integer, Integer> buggy = GroupCommit.nonBlocking(
+                items -> {
+                    batches.add(List.copyOf(items));
+                    return items.size() > 1 || items.getFirst() == 2
+                            ? Future.failedFuture(new IllegalArgumentException("two"))
+                            : Future.succeededFuture(List.of(BatchResult.of(items.getFirst())));
+                },
+                128,
+                1,
+                Duration.ofMillis(100),
+                vertx);
+        Context context = vertx.getOrCreateContext();
+
+        Future<Integer> one = buggy.submit(1, context);
+        Future<Integer> two = buggy.submit(2, context);
+        Future<Integer> three = buggy.submit(3, context);
+
+        assertThat(result(one)).isEqualTo(1);
+        assertThat(failure(two)).hasMessage("two");
+        assertThat(result(three)).isEqualTo(3);
+        assertThat(batches).containsExactly(List.of(1, 2, 3), List.of(1), List.of(2), List.of(3));
+
+        batches.clear();
+        GroupCommit<Integer, Integer> unreachable = GroupCommit.nonBlocking(
+                items -> {
+                    batches.add(List.copyOf(items));
+                    return Future.failedFuture(new StoreUnavailableException("Redis is down"));
+                },
+                128,
+                1,
+                Duration.ofMillis(100),
+                vertx);
+        Future<Integer> four = unreachable.submit(4, context);
+        Future<Integer> five = unreachable.submit(5, context);
+
+        assertThat(failure(four)).isInstanceOf(StoreUnavailableException.class);
+        assertThat(failure(five)).isInstanceOf(StoreUnavailableException.class);
+        assertThat(batches).containsExactly(List.of(4, 5));
     }
 
     private GroupCommit<Integer, Integer> lingering(int maxBatch, Duration linger) {
