@@ -43,6 +43,10 @@ else
   strict=()
 fi
 sustain=(--sustain-p99 "${BENCH_SUSTAIN_P99:-250}" --step-settle "$settle")
+# The accept staircases get 256 connections, not the generator's 64: one connection carries one request at a time, so
+# 64 cap the rate at 64 / latency and the staircase would measure latency instead of throughput (docs/performance.md,
+# seventh session). Connections are opened as needed, so low rates open few.
+accept_load=(--connections "${BENCH_CONNECTIONS:-256}")
 
 stamp=$(date -u +%Y%m%d-%H%M%S)
 out=bench/results/suite-$stamp$($smoke && echo -smoke || true)
@@ -164,7 +168,7 @@ scenario ref-kafka ref-kafka --bootstrap 127.0.0.1:$kafka_port --topic "$run.ref
 launch ref-http "${bench[@]}" ref-http --port $ref_http_port
 await_line ref-http "listening"
 scenario ref-http submit --target http://127.0.0.1:$ref_http_port --path / --no-verify --steps "$ref_steps" \
-  "${sustain[@]}" "${common[@]}"
+  "${sustain[@]}" "${accept_load[@]}" "${common[@]}"
 stop ref-http
 
 # 3. The minimal durable accept path.
@@ -172,7 +176,7 @@ launch ref-accept "${bench[@]}" ref-accept --port $ref_accept_port --bootstrap 1
   --topic "$run.ref-accept" --key-prefix "$run-ref" --redis "$redis_uri"
 await_line ref-accept "listening"
 scenario ref-accept submit --target http://127.0.0.1:$ref_accept_port --path / --no-verify --steps "$ref_steps" \
-  "${sustain[@]}" "${common[@]}"
+  "${sustain[@]}" "${accept_load[@]}" "${common[@]}"
 stop ref-accept
 
 # 4. Offload's accept path: a gateway alone, like ref-accept (no consumer takes CPU from it). Its heap is fixed at
@@ -185,7 +189,7 @@ await_ready $gateway_mgmt "${pid_of[gateway]}" "$work/gateway.log" gateway
 sample_heap "${pid_of[gateway]}" "$out/gateway-heap.tsv" &
 pids+=($!)
 offload=(--target http://127.0.0.1:$gateway_port --api-key "$key" "${strict[@]}")
-scenario submit submit "${offload[@]}" --steps "$submit_steps" "${sustain[@]}" "${common[@]}" \
+scenario submit submit "${offload[@]}" --steps "$submit_steps" "${sustain[@]}" "${accept_load[@]}" "${common[@]}" \
   --defer-verify "$work/submitted.txt"
 
 # 5. Then a worker, as its own process: it drains what submit queued, and every later scenario runs end to end. Its
