@@ -81,15 +81,8 @@ final class RedisJobStore implements JobStore {
      */
     @Override
     public List<BatchResult<CreateResult>> createAll(List<Creation> creations) {
-        List<ScriptCall> calls = new ArrayList<>(creations.size());
-        for (Creation c : creations) {
-            calls.add(scripts.create(c.job(), c.idempotencyTtl()));
-        }
         return perShard(
-                "create",
-                SubmissionScripts.CREATE,
-                new ShardedBatch(calls, SubmissionScripts::creates),
-                SubmissionScripts::createResult);
+                "create", SubmissionScripts.CREATE, scripts.creations(creations), SubmissionScripts::createResult);
     }
 
     @Override
@@ -161,14 +154,10 @@ final class RedisJobStore implements JobStore {
     /** One confirm script call per shard for the batch's jobs of that shard, all in one pipeline. */
     @Override
     public List<BatchResult<Boolean>> confirmPublishedAll(List<Job> queued) {
-        List<ScriptCall> calls = new ArrayList<>(queued.size());
-        for (Job job : queued) {
-            calls.add(scripts.confirm(job));
-        }
         return perShard(
                 "confirmPublished",
                 SubmissionScripts.CONFIRM_PUBLISHED,
-                new ShardedBatch(calls, scripts::confirms),
+                scripts.confirmations(queued),
                 SubmissionScripts::confirmResult);
     }
 

@@ -64,27 +64,16 @@ final class RedisJobWrites implements JobWrites {
 
     @Override
     public Future<List<BatchResult<CreateResult>>> createAll(List<JobStore.Creation> creations) {
-        List<ScriptCall> calls = new ArrayList<>(creations.size());
-        for (JobStore.Creation c : creations) {
-            calls.add(scripts.create(c.job(), c.idempotencyTtl()));
-        }
         return perShard(
-                "create",
-                SubmissionScripts.CREATE,
-                new ShardedBatch(calls, SubmissionScripts::creates),
-                SubmissionScripts::createResult);
+                "create", SubmissionScripts.CREATE, scripts.creations(creations), SubmissionScripts::createResult);
     }
 
     @Override
     public Future<List<BatchResult<Boolean>>> confirmPublishedAll(List<Job> queued) {
-        List<ScriptCall> calls = new ArrayList<>(queued.size());
-        for (Job job : queued) {
-            calls.add(scripts.confirm(job));
-        }
         return perShard(
                 "confirmPublished",
                 SubmissionScripts.CONFIRM_PUBLISHED,
-                new ShardedBatch(calls, scripts::confirms),
+                scripts.confirmations(queued),
                 SubmissionScripts::confirmResult);
     }
 

@@ -5,6 +5,7 @@ import dev.offload.model.JobId;
 import dev.offload.model.Json;
 import dev.offload.store.BatchResult;
 import dev.offload.store.CreateResult;
+import dev.offload.store.JobStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +34,24 @@ final class SubmissionScripts {
 
     /** A script's keys and arguments, and the job record it writes (or, for a confirmation, the job it confirms). */
     record ScriptCall(List<String> keys, List<String> args, Job stored) {}
+
+    /** {@code creations} as one create script call per shard. */
+    ShardedBatch creations(List<JobStore.Creation> creations) {
+        List<ScriptCall> calls = new ArrayList<>(creations.size());
+        for (JobStore.Creation c : creations) {
+            calls.add(create(c.job(), c.idempotencyTtl()));
+        }
+        return new ShardedBatch(calls, SubmissionScripts::creates);
+    }
+
+    /** The confirmations of {@code queued} as one confirm script call per shard. */
+    ShardedBatch confirmations(List<Job> queued) {
+        List<ScriptCall> calls = new ArrayList<>(queued.size());
+        for (Job job : queued) {
+            calls.add(confirm(job));
+        }
+        return new ShardedBatch(calls, this::confirms);
+    }
 
     /** The keys and arguments of the create script for {@code job}, and the record it stores. */
     ScriptCall create(Job job, Duration idempotencyTtl) {
