@@ -9,8 +9,12 @@
 -- Returns per job, in order: {'created'}, {'duplicate', doc} or {'exists'}. Jobs are created in order, so a second
 -- job with the idempotency key of an earlier one in the same call is its duplicate.
 -- No job event is published: nobody can be waiting for a job whose id has not been returned yet.
+-- A tenant index lives as long as its longest-living job; its expiry is read and raised once per call, after the
+-- jobs, not once per job.
 -- The job that an idempotency key points to is read through A[7]: it carries the same hash tag as K[5], because a
 -- job with an idempotency key is created in the shard of that key.
+local indexExpiry = {}
+
 local function create(K, A)
   if K[5] then
     local existingId = redis.call('GET', K[5])
@@ -30,10 +34,10 @@ local function create(K, A)
     redis.call('ZADD', K[2], A[4], A[1])
   end
   redis.call('ZADD', K[3], A[5], A[1])
-  -- The tenant index lives as long as its longest-living job; stale entries are dropped by listings.
-  local indexExpiry = redis.call('PEXPIRETIME', K[3])
-  if indexExpiry < tonumber(A[3]) then
-    redis.call('PEXPIREAT', K[3], A[3])
+  -- Stale entries of the index are dropped by listings.
+  local expireAt = tonumber(A[3])
+  if (indexExpiry[K[3]] or 0) < expireAt then
+    indexExpiry[K[3]] = expireAt
   end
   if K[5] then
     redis.call('SET', K[5], A[1], 'PX', A[6])
@@ -58,5 +62,10 @@ for i = 1, tonumber(ARGV[1]) do
   results[i] = create(K, A)
   k = k + keyCount
   a = a + 9
+end
+for index, expireAt in pairs(indexExpiry) do
+  if redis.call('PEXPIRETIME', index) < expireAt then
+    redis.call('PEXPIREAT', index, expireAt)
+  end
 end
 return results

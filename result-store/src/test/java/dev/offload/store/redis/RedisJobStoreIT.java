@@ -80,6 +80,39 @@ class RedisJobStoreIT extends JobStoreContract {
     }
 
     @Test
+    void aTenantIndexLivesAsLongAsTheLongestLivingJobOfABatch() {
+        Job shortLived =
+                aQueuedJob().tenant("expiry").retention(Duration.ofHours(1)).build();
+        int shard = JobId.shardOf(shortLived.id());
+        Job longLived = aQueuedJob()
+                .tenant("expiry")
+                .inShard(shard)
+                .retention(Duration.ofDays(3))
+                .build();
+        Job between = aQueuedJob()
+                .tenant("expiry")
+                .inShard(shard)
+                .retention(Duration.ofDays(1))
+                .build();
+
+        store.createAll(List.of(
+                new JobStore.Creation(shortLived, DAY),
+                new JobStore.Creation(longLived, DAY),
+                new JobStore.Creation(between, DAY)));
+        Job later = aQueuedJob()
+                .tenant("expiry")
+                .inShard(shard)
+                .retention(Duration.ofHours(2))
+                .build();
+        created(later); // a shorter-lived job later does not shorten the index's life
+
+        try (RedisClient redis = RedisClient.create(URI.create(RedisFixture.uri()))) {
+            assertThat(redis.pexpireTime(new RedisKeys(prefix).tenantIndex(shard, "expiry")))
+                    .isEqualTo(longLived.expiresAt().toEpochMilli());
+        }
+    }
+
+    @Test
     void unreachableRedisFailsFastAsStoreUnavailable() {
         RedisStoreConfig nowhere =
                 new RedisStoreConfig(URI.create("redis://127.0.0.1:1"), 2, Duration.ofMillis(500), prefix);
