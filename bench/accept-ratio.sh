@@ -79,17 +79,22 @@ for r in range(1, rounds + 1):
     ratios.append(ratio)
     row = f"| {r} | {cell(ref)} | {cell(off)} | {ratio:.2f} |"
     if base:
-        gain = off["sustainedRate"] / base["sustainedRate"] if base["sustainedRate"] else 0
-        gains.append(gain)
-        row += f" {cell(base)} | {gain:.2f} |"
+        # A baseline that sustained no step has no ratio; it stays out of the median (the table shows it).
+        if base["sustainedRate"]:
+            gain = off["sustainedRate"] / base["sustainedRate"]
+            gains.append(gain)
+            row += f" {cell(base)} | {gain:.2f} |"
+        else:
+            row += f" {cell(base)} | n/a |"
     rows.append(row)
 head, rule = "| round | ref-accept sustained | Offload sustained | ratio |", "|---|---|---|---|"
-if gains:
+if any(cap.get(f"baseline-{r}") for r in range(1, rounds + 1)):
     head, rule = head + " baseline sustained | Offload / baseline |", rule + "---|---|"
 md = ["# Accept path: Offload / ref-accept, interleaved", "", head, rule, *rows, "",
       f"Median ratio: **{statistics.median(ratios):.2f}** over {len(ratios)} rounds." if ratios else "No complete round."]
 if gains:
-    md.append(f"Median Offload / baseline ({sys.argv[3]}): **{statistics.median(gains):.2f}**.")
+    md.append(f"Median Offload / baseline ({sys.argv[3]}): **{statistics.median(gains):.2f}** over {len(gains)} rounds"
+              " in which the baseline sustained a step.")
 (out / "summary.md").write_text("\n".join(md) + "\n")
 print("\n".join(md))
 PY
