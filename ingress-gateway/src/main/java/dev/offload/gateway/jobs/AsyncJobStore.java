@@ -37,15 +37,14 @@ import java.util.function.Function;
 final class AsyncJobStore implements AutoCloseable {
     private static final Duration OVERLOADED_RETRY_AFTER = Duration.ofSeconds(1);
     // A Redis pipeline of 128 create scripts is well under a millisecond of Redis time; four flushes in flight per
-    // kind of write keep the store busy while results travel back (creations keep two, below).
+    // kind of write keep the store busy while results travel back (creations keep one, below).
     private static final int MAX_BATCH = 128;
     private static final int MAX_FLUSHES = 4;
-    // Creations, the one write of every submission that its 202 waits for, keep two flushes in flight: those arriving
-    // meanwhile leave together in the next one, since a round trip costs both sides system calls whatever it carries.
-    // One flush capped the rate at 128 jobs per round trip, and the round trip lengthens as the cores fill: at 11,000
-    // submissions a second (256 connections) one sustained 8,300-8,600/s, two 10,900 and four 10,700
-    // (docs/performance.md, seventh session). A lone submission still leaves at once.
-    private static final int CREATE_FLUSHES = 2;
+    // Creations, the one write of every submission that its 202 waits for, keep one flush in flight: those arriving
+    // meanwhile leave together in the next one, and a round trip costs both sides system calls and a wake-up whatever
+    // it carries (cpu-ratio.sh 7000: Redis 0.027 against 0.044 ms per request with four, the gateway 0.078 against
+    // 0.085). A lone submission still leaves at once.
+    private static final int CREATE_FLUSHES = 1;
     // Nobody waits for a confirmation (the 202 has gone), and the scheduler looks for unconfirmed jobs only after
     // jobs.publishGrace (seconds): confirmations wait 5 ms for company, so that at 7,000 submissions a second a
     // round trip carries about 35 of them instead of one or two.
