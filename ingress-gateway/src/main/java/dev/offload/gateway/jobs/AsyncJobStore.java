@@ -45,6 +45,11 @@ final class AsyncJobStore implements AutoCloseable {
     // it carries (cpu-ratio.sh 7000: Redis 0.027 against 0.044 ms per request with four, the gateway 0.078 against
     // 0.085). A lone submission still leaves at once.
     private static final int CREATE_FLUSHES = 1;
+    // Beyond it (non-blocking writes), a second flush starts only for a full batch waiting. One flush capped the rate
+    // at 128 jobs per round trip (11,000/s offered: 8,300-8,600 ok/s; with this rule 10,960), and two for any item
+    // made end to end at 600/s worse (p99 121-698 against 63-163 ms; with this rule 44 against 40; docs/performance.md,
+    // seventh session).
+    private static final int FULL_CREATE_FLUSHES = 2;
     // Nobody waits for a confirmation (the 202 has gone), and the scheduler looks for unconfirmed jobs only after
     // jobs.publishGrace (seconds): confirmations wait 5 ms for company, so that at 7,000 submissions a second a
     // round trip carries about 35 of them instead of one or two.
@@ -90,7 +95,8 @@ final class AsyncJobStore implements AutoCloseable {
         this.permits = new Semaphore(maxCalls);
         this.threads = new ConnectionThreads("offload-store", store.maxConcurrentCalls());
         this.creations = writes != null
-                ? GroupCommit.nonBlocking(writes::createAll, MAX_BATCH, CREATE_FLUSHES, Duration.ZERO, vertx)
+                ? GroupCommit.nonBlocking(
+                        writes::createAll, MAX_BATCH, CREATE_FLUSHES, FULL_CREATE_FLUSHES, Duration.ZERO, vertx)
                 : new GroupCommit<>(
                         store::createAll,
                         c -> store.create(c.job(), c.idempotencyTtl()),
@@ -104,7 +110,8 @@ final class AsyncJobStore implements AutoCloseable {
                 MAX_BATCH,
                 MAX_FLUSHES);
         this.confirmations = writes != null
-                ? GroupCommit.nonBlocking(writes::confirmPublishedAll, MAX_BATCH, MAX_FLUSHES, CONFIRM_LINGER, vertx)
+                ? GroupCommit.nonBlocking(
+                        writes::confirmPublishedAll, MAX_BATCH, MAX_FLUSHES, MAX_FLUSHES, CONFIRM_LINGER, vertx)
                 : new GroupCommit<>(
                         store::confirmPublishedAll,
                         store::confirmPublished,

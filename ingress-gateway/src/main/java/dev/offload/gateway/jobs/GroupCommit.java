@@ -19,7 +19,8 @@ import java.util.function.Function;
  * Gathers the store writes of concurrent requests into batches, one store round trip per batch (group commit).
  * Nothing waits for a batch to fill: an item arriving while fewer than {@code maxFlushes} batches are in flight starts
  * one at once, so a lone request pays no delay; under load, items arriving while the flushes are busy queue up and
- * leave together with the next one. The batch sizes follow the load by themselves.
+ * leave together with the next one. The batch sizes follow the load by themselves. A non-blocking group commit can
+ * keep its last flushes for full batches ({@code eagerFlushes} below {@code maxFlushes}).
  *
  * <p>Over a non-blocking store ({@link #nonBlocking}) a flush is started by the thread that finds it due, the event
  * loop of a request or of the linger's timer, and its answer arrives on an event loop too. Over a blocking store the
@@ -44,6 +45,7 @@ final class GroupCommit<I, O> {
     private final Function<List<I>, Future<List<BatchResult<O>>>> flush;
     private final int maxBatch;
     private final int maxFlushes;
+    private final int eagerFlushes;
     private final long lingerMillis;
     private final Vertx timers;
     private final ConcurrentLinkedQueue<Pending<I, O>> queue = new ConcurrentLinkedQueue<>();
@@ -82,12 +84,13 @@ final class GroupCommit<I, O> {
             int maxFlushes,
             Duration linger,
             Vertx timers) {
-        this(onExecutor(flush, single, executor), maxBatch, maxFlushes, linger, timers);
+        this(onExecutor(flush, single, executor), maxBatch, maxFlushes, maxFlushes, linger, timers);
     }
 
     private GroupCommit(
             Function<List<I>, Future<List<BatchResult<O>>>> flush,
             int maxBatch,
+            int eagerFlushes,
             int maxFlushes,
             Duration linger,
             Vertx timers) {
@@ -97,6 +100,7 @@ final class GroupCommit<I, O> {
         this.flush = flush;
         this.maxBatch = maxBatch;
         this.maxFlushes = maxFlushes;
+        this.eagerFlushes = eagerFlushes;
         this.lingerMillis = linger.toMillis();
         this.timers = timers;
     }
@@ -104,15 +108,18 @@ final class GroupCommit<I, O> {
     /**
      * A group commit over a non-blocking store: {@code flush} is called on the thread that starts it (an event loop,
      * or the linger's timer) and must not block. A batch whose future fails for any reason but an unreachable store is
-     * written again item by item, each as a batch of one.
+     * written again item by item, each as a batch of one. Up to {@code eagerFlushes} flushes start for any item; beyond
+     * them, up to {@code maxFlushes}, a flush starts only for a full batch, so that a rate one flush cannot carry is
+     * not capped by it while a lower rate still gathers its items into few round trips.
      */
     static <I, O> GroupCommit<I, O> nonBlocking(
             Function<List<I>, Future<List<BatchResult<O>>>> flush,
             int maxBatch,
+            int eagerFlushes,
             int maxFlushes,
             Duration linger,
             Vertx timers) {
-        return new GroupCommit<>(flush, maxBatch, maxFlushes, linger, timers);
+        return new GroupCommit<>(flush, maxBatch, eagerFlushes, maxFlushes, linger, timers);
     }
 
     /** A blocking flush run on {@code executor}, with the item-by-item fallback of a batch that throws. */
@@ -170,7 +177,7 @@ final class GroupCommit<I, O> {
     private void startFlushIfIdle() {
         while (true) {
             int running = flushing.get();
-            if (running >= maxFlushes || queue.isEmpty()) {
+            if (running >= maxFlushes || queue.isEmpty() || (running >= eagerFlushes && queued.get() < maxBatch)) {
                 return;
             }
             if (flushing.compareAndSet(running, running + 1)) {

@@ -289,6 +289,7 @@ class GroupCommitTest {
                 },
                 128,
                 1,
+                1,
                 Duration.ZERO,
                 vertx);
         Context context = vertx.getOrCreateContext();
@@ -316,6 +317,33 @@ class GroupCommitTest {
     }
 
     @Test
+    void beyondTheEagerFlushesAFlushStartsOnlyForAFullBatch() throws Exception {
+        List<Promise<List<BatchResult<Integer>>>> inFlight = new CopyOnWriteArrayList<>();
+        GroupCommit<Integer, Integer> commit = GroupCommit.nonBlocking(
+                items -> {
+                    batches.add(List.copyOf(items));
+                    Promise<List<BatchResult<Integer>>> written = Promise.promise();
+                    inFlight.add(written);
+                    return written.future();
+                },
+                3,
+                1,
+                2,
+                Duration.ZERO,
+                vertx);
+        Context context = vertx.getOrCreateContext();
+
+        commit.submit(1, context);
+        commit.submit(2, context);
+        commit.submit(3, context);
+        assertThat(batches).as("two waiting items are not a full batch").containsExactly(List.of(1));
+
+        commit.submit(4, context);
+        assertThat(batches).as("three are").containsExactly(List.of(1), List.of(2, 3, 4));
+        assertThat(inFlight).hasSize(2);
+    }
+
+    @Test
     void aNonBlockingBatchThatFailsIsWrittenAgainItemByItemUnlessTheStoreIsUnreachable() throws Exception {
         GroupCommit<Integer, Integer> buggy = GroupCommit.nonBlocking(
                 items -> {
@@ -325,6 +353,7 @@ class GroupCommitTest {
                             : Future.succeededFuture(List.of(BatchResult.of(items.getFirst())));
                 },
                 128,
+                1,
                 1,
                 Duration.ofMillis(100),
                 vertx);
@@ -346,6 +375,7 @@ class GroupCommitTest {
                     return Future.failedFuture(new StoreUnavailableException("Redis is down"));
                 },
                 128,
+                1,
                 1,
                 Duration.ofMillis(100),
                 vertx);
