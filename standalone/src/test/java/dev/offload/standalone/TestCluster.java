@@ -13,6 +13,7 @@ import dev.offload.model.JobState;
 import dev.offload.store.CacheStores;
 import dev.offload.store.JobStore;
 import dev.offload.store.JobStores;
+import dev.offload.store.JobWrites;
 import dev.offload.store.RateLimitStore;
 import dev.offload.store.RedisStoreConfig;
 import dev.offload.testing.KafkaFixture;
@@ -114,6 +115,11 @@ final class TestCluster implements AutoCloseable {
         return Settings.of(values);
     }
 
+    /** The Vert.x instance the cluster's gateways run on. */
+    Vertx vertx() {
+        return vertx;
+    }
+
     /** A store connection of the test's own, for assertions and direct manipulation. */
     JobStore store() {
         return observer;
@@ -147,6 +153,28 @@ final class TestCluster implements AutoCloseable {
     /** Starts a gateway "process" with its rate-limit buckets in {@code rateLimits} (closed with the gateway). */
     ApiClient startGateway(
             UnaryOperator<JobPublisher> publisherDecorator, MeterRegistry meters, RateLimitStore rateLimits) {
+        // As OffloadNode does on Redis: a submission's writes go through the non-blocking client.
+        return startGateway(
+                publisherDecorator,
+                meters,
+                rateLimits,
+                JobStores.redisWrites(vertx, RedisStoreConfig.from(settings())));
+    }
+
+    /** Starts a gateway "process" whose submission writes go through {@code writes} (closed with the gateway). */
+    ApiClient startGateway(JobWrites writes) {
+        return startGateway(
+                p -> p,
+                new SimpleMeterRegistry(),
+                JobStores.redisRateLimits(RedisStoreConfig.from(settings())),
+                writes);
+    }
+
+    private ApiClient startGateway(
+            UnaryOperator<JobPublisher> publisherDecorator,
+            MeterRegistry meters,
+            RateLimitStore rateLimits,
+            JobWrites writes) {
         Settings settings = settings();
         KafkaTransportConfig kafka = KafkaTransportConfig.from(settings);
         GatewayConfig config = GatewayConfig.from(settings, JobDefaults.from(settings, new HashSet<>(kafka.queues())));
@@ -154,6 +182,7 @@ final class TestCluster implements AutoCloseable {
         WebhookStore webhooks = webhookStore(settings);
         JobTransport transport = transport(settings);
         closeables.add(store);
+        closeables.add(writes);
         closeables.add(() -> await(transport.close()));
         await(transport.start());
         Gateway gateway = new Gateway(
@@ -165,7 +194,8 @@ final class TestCluster implements AutoCloseable {
                                 CacheStores.redis(config.cache().redis(RedisStoreConfig.from(settings))),
                                 rateLimits,
                                 transport::backlog)
-                        .withWebhooks(webhooks, WebhookConfig.from(settings)),
+                        .withWebhooks(webhooks, WebhookConfig.from(settings))
+                        .withWrites(writes),
                 Clock.systemUTC(),
                 meters);
         await(gateway.start());
