@@ -20,6 +20,11 @@ public sealed interface BatchResult<T> {
         return new Failure<>(Objects.requireNonNull(error, "error"));
     }
 
+    /** A failure from an asynchronous call, whose cause may be any {@link Throwable}: unchecked ones kept as they are. */
+    static <T> BatchResult<T> failedBy(Throwable error) {
+        return failed(error instanceof RuntimeException e ? e : new IllegalStateException(error.getMessage(), error));
+    }
+
     /** Runs {@code call} and keeps its value or the exception it threw. */
     static <T> BatchResult<T> capture(java.util.function.Supplier<T> call) {
         try {

@@ -233,9 +233,7 @@ final class GroupCommit<I, O> {
     private Future<List<BatchResult<O>>> eachAlone(List<I> items) {
         List<Future<BatchResult<O>>> alone = new ArrayList<>(items.size());
         for (I item : items) {
-            alone.add(start(List.of(item))
-                    .map(results -> results.getFirst())
-                    .otherwise(e -> BatchResult.failed(unchecked(e))));
+            alone.add(start(List.of(item)).map(results -> results.getFirst()).otherwise(BatchResult::failedBy));
         }
         return Future.join(alone).map(all -> {
             List<BatchResult<O>> results = new ArrayList<>(alone.size());
@@ -245,12 +243,7 @@ final class GroupCommit<I, O> {
     }
 
     private static <I, O> List<BatchResult<O>> failedAll(List<I> items, Throwable error) {
-        RuntimeException failure = unchecked(error);
-        return items.stream().map(i -> BatchResult.<O>failed(failure)).toList();
-    }
-
-    private static RuntimeException unchecked(Throwable error) {
-        return error instanceof RuntimeException e ? e : new IllegalStateException(error.getMessage(), error);
+        return items.stream().map(i -> BatchResult.<O>failedBy(error)).toList();
     }
 
     private void complete(List<Pending<I, O>> batch, List<BatchResult<O>> results) {

@@ -87,7 +87,7 @@ final class RedisJobWrites implements JobWrites {
         for (ScriptCall call : batch.calls()) {
             sent.add(run(operation, script, call)
                     .map(answer -> BatchResult.<List<?>>of((List<?>) answer))
-                    .otherwise(e -> BatchResult.failed(unchecked(e))));
+                    .otherwise(BatchResult::failedBy));
         }
         return Future.join(sent).compose(all -> {
             List<BatchResult<List<?>>> replies = new ArrayList<>(sent.size());
@@ -169,10 +169,6 @@ final class RedisJobWrites implements JobWrites {
         return e.getCause() instanceof Response answer
                 && answer.type() == ResponseType.ERROR
                 && String.valueOf(e.getCause().getMessage()).startsWith("NOSCRIPT");
-    }
-
-    private static RuntimeException unchecked(Throwable error) {
-        return error instanceof RuntimeException e ? e : new IllegalStateException(error.getMessage(), error);
     }
 
     @Override
