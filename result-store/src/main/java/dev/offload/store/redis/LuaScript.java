@@ -12,13 +12,13 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * One Lua script, run by its SHA1 (EVALSHA) and loaded again when Redis answers NOSCRIPT (after a restart, a
- * failover or SCRIPT FLUSH). Thread-safe.
+ * One Lua script, run by its SHA1 (EVALSHA) and loaded when Redis answers NOSCRIPT (on first use, after a restart, a
+ * failover or SCRIPT FLUSH). The SHA1 is computed here, not taken from SCRIPT LOAD, so that no caller needs a round
+ * trip before its first call. Immutable, so thread-safe.
  */
 final class LuaScript {
     private final String source;
     private final String digest;
-    private volatile String sha;
 
     private LuaScript(String source) {
         this.source = source;
@@ -37,31 +37,20 @@ final class LuaScript {
     }
 
     Object run(UnifiedJedis redis, List<String> keys, List<String> args) {
-        String current = sha(redis);
         try {
-            return redis.evalsha(current, keys, args);
+            return redis.evalsha(digest, keys, args);
         } catch (JedisDataException e) {
             if (!isNoScript(e)) {
                 throw e;
             }
-            sha = redis.scriptLoad(source);
-            return redis.evalsha(sha, keys, args);
+            reload(redis);
+            return redis.evalsha(digest, keys, args);
         }
     }
 
-    /** The SHA1 for pipelined calls; loads the script first if this process never did. */
-    String sha(UnifiedJedis redis) {
-        String current = sha;
-        if (current == null) {
-            current = redis.scriptLoad(source);
-            sha = current;
-        }
-        return current;
-    }
-
-    /** Loads the script again, e.g. after a pipelined call failed with NOSCRIPT. */
+    /** Loads the script into Redis's cache, e.g. after a pipelined call failed with NOSCRIPT. */
     void reload(UnifiedJedis redis) {
-        sha = redis.scriptLoad(source);
+        redis.scriptLoad(source);
     }
 
     /** The script's text, for EVAL (which also caches it in Redis) after a NOSCRIPT answer. */
@@ -69,10 +58,7 @@ final class LuaScript {
         return source;
     }
 
-    /**
-     * The SHA1 that Redis gives the script (the SHA1 of its text), known without asking Redis: for callers that must
-     * not block on a SCRIPT LOAD and send EVAL with the text instead when Redis answers NOSCRIPT.
-     */
+    /** The SHA1 that Redis gives the script: the SHA1 of its text, so known without asking Redis. */
     String digest() {
         return digest;
     }

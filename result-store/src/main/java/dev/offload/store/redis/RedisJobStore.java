@@ -176,10 +176,9 @@ final class RedisJobStore implements JobStore {
             String operation, LuaScript script, List<ScriptCall> calls, BiFunction<ScriptCall, Object, T> reply) {
         List<Response<Object>> responses = new ArrayList<>(calls.size());
         call(operation, () -> {
-            String sha = script.sha(redis);
             try (AbstractPipeline pipeline = redis.pipelined()) {
                 for (ScriptCall c : calls) {
-                    responses.add(pipeline.evalsha(sha, c.keys(), c.args()));
+                    responses.add(pipeline.evalsha(script.digest(), c.keys(), c.args()));
                 }
                 pipeline.sync();
             }
@@ -309,7 +308,6 @@ final class RedisJobStore implements JobStore {
     }
 
     private List<String> claim(List<List<String>> candidates, Instant now, Duration hold) {
-        String sha = CLAIM_DUE.sha(redis);
         List<Response<Object>> responses = new ArrayList<>();
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (int shard = 0; shard < JobId.SHARDS; shard++) {
@@ -320,7 +318,7 @@ final class RedisJobStore implements JobStore {
                 List<String> args =
                         new ArrayList<>(List.of(millis(now), millis(now.plus(hold)), keys.jobPrefix(shard)));
                 args.addAll(ids);
-                responses.add(pipeline.evalsha(sha, List.of(keys.timers(shard)), args));
+                responses.add(pipeline.evalsha(CLAIM_DUE.digest(), List.of(keys.timers(shard)), args));
             }
             pipeline.sync();
         }
