@@ -526,6 +526,40 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void aLargeBatchOfOneShardIndexesCountsAndConfirmsEveryJob() {
+        // More jobs than the Redis scripts add to one sorted set per command (they send long lists in chunks).
+        int count = 1_201;
+        int shard = JobId.shardOf(aQueuedJob().build().id());
+        List<JobStore.Creation> creations = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            creations.add(new JobStore.Creation(
+                    aQueuedJob().tenant("bulk").inShard(shard).build(), DAY));
+        }
+
+        List<BatchResult<CreateResult>> results = store.createAll(creations);
+
+        List<Job> stored = new ArrayList<>();
+        results.forEach(r -> stored.add(((CreateResult.Created) r.get()).job()));
+        assertThat(store.unfinished("bulk")).isEqualTo(count);
+        List<String> listed = new ArrayList<>();
+        JobPage page = store.list("bulk", JobQuery.firstPage(JobQuery.MAX_LIMIT));
+        page.jobs().forEach(j -> listed.add(j.id()));
+        while (page.nextCursor() != null) {
+            page = store.list("bulk", new JobQuery(null, null, null, JobQuery.MAX_LIMIT, page.nextCursor()));
+            page.jobs().forEach(j -> listed.add(j.id()));
+        }
+        List<String> ids = stored.stream().map(Job::id).toList();
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(ids);
+        // Every job got its publish timer (claiming moves a timer, not the job's version)...
+        assertThat(store.claimDue(now().plus(DAY), 2 * count, HOLD)).containsExactlyInAnyOrderElementsOf(ids);
+        // ...and confirming drops every one of them.
+        assertThat(store.confirmPublishedAll(stored))
+                .extracting(BatchResult::get)
+                .containsOnly(true);
+        assertThat(store.claimDue(now().plus(DAY).plus(DAY), 10, HOLD)).isEmpty();
+    }
+
+    @Test
     void runningJobIsDueWhenItsLeaseExpires() {
         Job job = created(aQueuedJob().build());
         Job running = written(job, job.markPublished(now()).claim("w", now(), Duration.ofSeconds(30)));

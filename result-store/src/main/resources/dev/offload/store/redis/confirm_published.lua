@@ -5,13 +5,18 @@
 -- KEYS[1] the shard's timers, KEYS[1 + i] the hash of job i
 -- ARGV[2i - 1] the expected version of job i, ARGV[2i] its id
 -- Returns per job, in order: 1 if the timer was dropped (or already gone), 0 if the job changed or vanished.
+-- The timers are dropped by one ZREM after the checks (in chunks, for Lua's stack), not one per job.
 local results = {}
+local confirmed = {}
 for i = 1, #KEYS - 1 do
   if redis.call('HGET', KEYS[1 + i], 'v') == ARGV[2 * i - 1] then
-    redis.call('ZREM', KEYS[1], ARGV[2 * i])
+    confirmed[#confirmed + 1] = ARGV[2 * i]
     results[i] = 1
   else
     results[i] = 0
   end
+end
+for first = 1, #confirmed, 1000 do
+  redis.call('ZREM', KEYS[1], unpack(confirmed, first, math.min(first + 999, #confirmed)))
 end
 return results

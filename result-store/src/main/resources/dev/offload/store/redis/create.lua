@@ -10,10 +10,33 @@
 -- job with the idempotency key of an earlier one in the same call is its duplicate.
 -- No job event is published: nobody can be waiting for a job whose id has not been returned yet.
 -- A tenant index lives as long as its longest-living job; its expiry is read and raised once per call, after the
--- jobs, not once per job.
+-- jobs, not once per job. Likewise the sorted-set additions and counter increments of all jobs go out as one command
+-- per key after the loop (a redis.call costs about as much as the work of a small command): nothing in the loop reads
+-- them, and the script is atomic, so no client sees the difference.
 -- The job that an idempotency key points to is read through A[7]: it carries the same hash tag as K[5], because a
 -- job with an idempotency key is created in the shard of that key.
 local indexExpiry = {}
+local sortedSets = {} -- key -> {score, member, score, member, ...}
+local increments = {} -- key -> {field -> amount}
+
+local function addLater(key, score, member)
+  local list = sortedSets[key]
+  if not list then
+    list = {}
+    sortedSets[key] = list
+  end
+  list[#list + 1] = score
+  list[#list + 1] = member
+end
+
+local function incrementLater(key, field)
+  local fields = increments[key]
+  if not fields then
+    fields = {}
+    increments[key] = fields
+  end
+  fields[field] = (fields[field] or 0) + 1
+end
 
 local function create(K, A)
   if K[5] then
@@ -31,9 +54,9 @@ local function create(K, A)
   redis.call('HSET', K[1], 'v', '1', 'doc', A[2])
   redis.call('PEXPIREAT', K[1], A[3])
   if A[4] ~= '' then
-    redis.call('ZADD', K[2], A[4], A[1])
+    addLater(K[2], A[4], A[1])
   end
-  redis.call('ZADD', K[3], A[5], A[1])
+  addLater(K[3], A[5], A[1])
   -- Stale entries of the index are dropped by listings.
   local expireAt = tonumber(A[3])
   if (indexExpiry[K[3]] or 0) < expireAt then
@@ -44,7 +67,7 @@ local function create(K, A)
   end
   -- A new job is unfinished (scheduled or queued): it counts against the tenant's in-flight cap until it finishes.
   -- A duplicate (idempotent re-submission) returned above and counted nothing.
-  redis.call('HINCRBY', K[4], A[8], 1)
+  incrementLater(K[4], A[8])
   return {'created'}
 end
 
@@ -62,6 +85,18 @@ for i = 1, tonumber(ARGV[1]) do
   results[i] = create(K, A)
   k = k + keyCount
   a = a + 9
+end
+-- unpack() puts every argument on Lua's stack, which holds a few thousand: a gateway batch has at most 128 jobs, but
+-- a caller's batch is not bounded here, so long lists go in chunks (of 500 score-member pairs).
+for key, members in pairs(sortedSets) do
+  for first = 1, #members, 1000 do
+    redis.call('ZADD', key, unpack(members, first, math.min(first + 999, #members)))
+  end
+end
+for key, fields in pairs(increments) do
+  for field, amount in pairs(fields) do
+    redis.call('HINCRBY', key, field, amount)
+  end
 end
 for index, expireAt in pairs(indexExpiry) do
   if redis.call('PEXPIRETIME', index) < expireAt then
