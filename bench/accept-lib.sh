@@ -12,7 +12,7 @@ redis_uri=${OFFLOAD_STORE_REDIS_URI:-redis://127.0.0.1:6379}
 bench=(java -XX:+UseParallelGC -Xms256m -Xmx1g -jar bench/target/offload-bench.jar)
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  stop_all "${pids[@]}"
   OFFLOAD_STORE_REDIS_URI=$redis_uri delete_redis_keys "$run"
   rm -rf "$work"
 }

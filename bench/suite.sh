@@ -60,7 +60,9 @@ rabbit_uri=$(rabbitmq_vhost "$run")
 pids=()
 declare -A pid_of
 cleanup() {
-  for ((n = ${#pids[@]} - 1; n >= 0; n--)); do kill "${pids[$n]}" 2>/dev/null || true; done
+  local reversed=() n
+  for ((n = ${#pids[@]} - 1; n >= 0; n--)); do reversed+=("${pids[$n]}"); done
+  stop_all "${reversed[@]}"
   OFFLOAD_STORE_REDIS_URI=$redis_uri delete_redis_keys "$run"
   delete_rabbitmq_vhost "$run"
   rm -rf "$work"

@@ -20,6 +20,20 @@ stop_gracefully() {
   return 1
 }
 
+# stop_all PID...: SIGTERM to every process, then wait up to 60 s in all for each to exit. For exit traps: a process
+# still shutting down may write to Redis after the run's keys were deleted, leaving them behind.
+stop_all() {
+  local pid alive
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 60); do
+    alive=0
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && return 0
+    sleep 1
+  done
+  echo "some of the processes $* did not stop within 60 s of SIGTERM" >&2
+}
+
 # delete_redis_keys PREFIX: removes the keys a script's run wrote under its own prefix (needs redis-cli; the local
 # Redis or OFFLOAD_STORE_REDIS_URI). Runs share one Redis, and job records are kept for days otherwise.
 delete_redis_keys() {
