@@ -2,7 +2,7 @@
 # Offload's durable accept path against the minimal one (`ref-accept`: Vert.x, one Redis SET, one Kafka send with
 # acks=all, 202), interleaved, so that both meet the same machine: issue #3's main ratio in one command.
 #
-#   bench/accept-ratio.sh            2 rounds (about 20 minutes with the check of every accepted job)
+#   bench/accept-ratio.sh            2 rounds (20–60 minutes with the check of every accepted job)
 #   ROUNDS=3 bench/accept-ratio.sh   more rounds; the median ratio is reported
 #   BASELINE_JAR=/tmp/old/standalone/target/offload.jar bench/accept-ratio.sh
 #                                    also runs another build's gateway in every round (a change's before/after)
