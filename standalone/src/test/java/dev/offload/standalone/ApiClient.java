@@ -57,6 +57,22 @@ final class ApiClient {
         return send("POST", "/v1/jobs", json, "application/json", headers);
     }
 
+    /**
+     * Submits {@code json}, which must be refused as a dependency outage: 503 problem+json of type
+     * service-unavailable with Retry-After, answered within {@code within}; the response, for what else a test checks.
+     */
+    Response submitRefusedAsUnavailable(String json, Duration within) {
+        long start = System.nanoTime();
+        Response refused = submit(json);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        Assertions.assertThat(refused.status()).isEqualTo(503);
+        Assertions.assertThat(refused.json().path("type").asText()).endsWith("/service-unavailable");
+        Assertions.assertThat(refused.header("Retry-After")).isPresent();
+        Assertions.assertThat(took).as("the refusal's time").isLessThan(within);
+        return refused;
+    }
+
     /** Submits {@code count} {@code demo.echo} jobs (payloads 0, 1, …), each of which must get 202; their ids in order. */
     List<String> submitEchoes(int count) {
         List<String> ids = new ArrayList<>();
