@@ -537,6 +537,7 @@ public abstract class JobStoreContract {
         }
 
         List<BatchResult<CreateResult>> results = store.createAll(creations);
+        assertThat(results).hasSize(count);
 
         List<Job> stored = new ArrayList<>();
         results.forEach(r -> stored.add(((CreateResult.Created) r.get()).job()));
@@ -555,6 +556,7 @@ public abstract class JobStoreContract {
         // ...and confirming drops every one of them.
         assertThat(store.confirmPublishedAll(stored))
                 .extracting(BatchResult::get)
+                .hasSize(count)
                 .containsOnly(true);
         assertThat(store.claimDue(now().plus(DAY).plus(DAY), 10, HOLD)).isEmpty();
     }
