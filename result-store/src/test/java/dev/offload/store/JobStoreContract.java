@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -272,6 +273,42 @@ public abstract class JobStoreContract {
         assertThat(results.get(4).get()).isEqualTo(new CreateResult.Created(scheduled.withVersion(1)));
         assertThat(store.find(plain.id())).contains(plain.withVersion(1));
         assertThat(store.find(scheduled.id())).contains(scheduled.withVersion(1));
+    }
+
+    @Test
+    void duplicatesOfSeveralKeysInOneShardEachGetTheJobOfTheirOwnKey() {
+        // On Redis one script call answers them all, with the duplicates' documents after a status per job.
+        Job first = created(aQueuedJob().idempotencyKey("shard-dup-0", "f").build());
+        int shard = JobId.shardOf(first.id());
+        String otherKey = IntStream.range(1, 10_000)
+                .mapToObj(i -> "shard-dup-" + i)
+                .filter(key -> JobId.shardFor(first.tenant(), key) == shard)
+                .findFirst()
+                .orElseThrow();
+        Job second = created(aQueuedJob()
+                .tenant(first.tenant())
+                .idempotencyKey(otherKey, "f")
+                .build());
+        Job plain = aQueuedJob().inShard(shard).build();
+
+        List<BatchResult<CreateResult>> results = store.createAll(List.of(
+                new JobStore.Creation(
+                        aQueuedJob()
+                                .tenant(first.tenant())
+                                .idempotencyKey(otherKey, "f")
+                                .build(),
+                        DAY),
+                new JobStore.Creation(plain, DAY),
+                new JobStore.Creation(
+                        aQueuedJob()
+                                .tenant(first.tenant())
+                                .idempotencyKey("shard-dup-0", "f")
+                                .build(),
+                        DAY)));
+
+        assertThat(results.get(0).get()).isEqualTo(new CreateResult.Duplicate(second));
+        assertThat(results.get(1).get()).isEqualTo(new CreateResult.Created(plain.withVersion(1)));
+        assertThat(results.get(2).get()).isEqualTo(new CreateResult.Duplicate(first));
     }
 
     @Test

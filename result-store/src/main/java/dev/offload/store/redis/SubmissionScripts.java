@@ -41,7 +41,7 @@ final class SubmissionScripts {
         for (JobStore.Creation c : creations) {
             calls.add(create(c.job(), c.idempotencyTtl()));
         }
-        return new ShardedBatch(calls, SubmissionScripts::creates);
+        return new ShardedBatch(calls, this::creates, SubmissionScripts::createAnswers);
     }
 
     /** The confirmations of {@code queued} as one confirm script call per shard. */
@@ -50,44 +50,70 @@ final class SubmissionScripts {
         for (Job job : queued) {
             calls.add(confirm(job));
         }
-        return new ShardedBatch(calls, this::confirms);
+        return new ShardedBatch(calls, this::confirms, reply -> reply);
     }
 
-    /** The keys and arguments of the create script for {@code job}, and the record it stores. */
+    /** The create script's part for {@code job}: its own keys and arguments, and the record it stores. */
     ScriptCall create(Job job, Duration idempotencyTtl) {
         String key = job.spec().idempotencyKey();
         requireKeyShard(job, key);
         int shard = JobId.shardOf(job.id());
-        List<String> scriptKeys = new ArrayList<>(List.of(
-                keys.job(job.id()), keys.timers(shard), keys.tenantIndex(shard, job.tenant()), keys.unfinished(shard)));
-        if (key != null) {
-            scriptKeys.add(keys.idempotency(job.tenant(), key));
-        }
         Job stored = job.withVersion(1);
+        List<String> jobKeys = key == null
+                ? List.of(keys.job(job.id()), keys.tenantIndex(shard, job.tenant()))
+                : List.of(
+                        keys.job(job.id()), keys.tenantIndex(shard, job.tenant()), keys.idempotency(job.tenant(), key));
         List<String> args = List.of(
                 job.id(),
                 Json.toString(stored),
                 millis(stored.expiresAt()),
                 deadline(stored),
                 millis(stored.createdAt()),
-                Long.toString(Math.max(1, idempotencyTtl.toMillis())),
-                keys.jobPrefix(shard),
-                job.tenant());
-        return new ScriptCall(scriptKeys, args, stored);
+                job.tenant(),
+                key == null ? "" : Long.toString(Math.max(1, idempotencyTtl.toMillis())));
+        return new ScriptCall(jobKeys, args, stored);
     }
 
-    /** The create script's encoding of several jobs: their count, then each job's key count and arguments. */
-    static ScriptCall creates(List<ScriptCall> jobs) {
-        List<String> allKeys = new ArrayList<>();
-        List<String> allArgs = new ArrayList<>();
-        allArgs.add(Integer.toString(jobs.size()));
+    /**
+     * The create script's encoding of several jobs of one shard: what they share once (the shard's timers and
+     * counters, its job key prefix), then each job's keys and arguments.
+     */
+    ScriptCall creates(List<ScriptCall> jobs) {
+        int shard = JobId.shardOf(jobs.getFirst().stored().id());
+        List<String> allKeys = new ArrayList<>(2 + 3 * jobs.size());
+        allKeys.add(keys.timers(shard));
+        allKeys.add(keys.unfinished(shard));
+        List<String> allArgs = new ArrayList<>(1 + 7 * jobs.size());
+        allArgs.add(keys.jobPrefix(shard));
         for (ScriptCall job : jobs) {
             allKeys.addAll(job.keys());
-            allArgs.add(Integer.toString(job.keys().size()));
             allArgs.addAll(job.args());
         }
         return new ScriptCall(allKeys, allArgs, null);
     }
+
+    /**
+     * A create script's reply ({@code {status, duplicate doc, ...}}, see create.lua) as one answer per job, in order:
+     * {@code ["created"]}, {@code ["exists"]} or {@code ["duplicate", doc]}.
+     */
+    static List<?> createAnswers(List<?> parts) {
+        String status = (String) parts.getFirst();
+        List<List<String>> answers = new ArrayList<>(status.length());
+        int duplicates = 0;
+        for (int i = 0; i < status.length(); i++) {
+            answers.add(
+                    switch (status.charAt(i)) {
+                        case 'c' -> CREATED;
+                        case 'e' -> EXISTS;
+                        case 'd' -> List.of("duplicate", (String) parts.get(1 + duplicates++));
+                        default -> throw new IllegalStateException("create script answered '" + status + "'");
+                    });
+        }
+        return answers;
+    }
+
+    private static final List<String> CREATED = List.of("created");
+    private static final List<String> EXISTS = List.of("exists");
 
     /** One job's answer from the create script. */
     static CreateResult createResult(ScriptCall create, Object replyObject) {
@@ -147,14 +173,23 @@ final class SubmissionScripts {
         private final List<ScriptCall> items;
         private final List<List<Integer>> groups;
         private final List<ScriptCall> calls;
+        private final Function<List<?>, List<?>> split;
 
-        ShardedBatch(List<ScriptCall> items, Function<List<ScriptCall>, ScriptCall> combine) {
+        /**
+         * @param combine encodes the calls of one shard as one script call
+         * @param split turns a shard's reply into one answer per job, in order
+         */
+        ShardedBatch(
+                List<ScriptCall> items,
+                Function<List<ScriptCall>, ScriptCall> combine,
+                Function<List<?>, List<?>> split) {
             Map<Integer, List<Integer>> byShard = new LinkedHashMap<>();
             for (int i = 0; i < items.size(); i++) {
                 byShard.computeIfAbsent(JobId.shardOf(items.get(i).stored().id()), shard -> new ArrayList<>())
                         .add(i);
             }
             this.items = items;
+            this.split = split;
             this.groups = List.copyOf(byShard.values());
             this.calls = new ArrayList<>(groups.size());
             for (List<Integer> indexes : groups) {
@@ -168,24 +203,29 @@ final class SubmissionScripts {
         }
 
         /**
-         * Each item's result from its shard's reply ({@code replies} in the order of {@link #calls}, each a list with
-         * one answer per job); a shard whose call failed fails its jobs alone.
+         * Each item's result from its shard's reply ({@code replies} in the order of {@link #calls}); a shard whose
+         * call failed, or whose reply cannot be read, fails its jobs alone.
          */
         <T> List<BatchResult<T>> results(List<BatchResult<List<?>>> replies, BiFunction<ScriptCall, Object, T> reply) {
             List<BatchResult<T>> results = new ArrayList<>(Collections.nCopies(items.size(), null));
             for (int group = 0; group < groups.size(); group++) {
                 List<Integer> indexes = groups.get(group);
-                BatchResult<List<?>> shardReply = replies.get(group);
+                BatchResult<List<?>> answers =
+                        switch (replies.get(group)) {
+                            case BatchResult.Failure<List<?>> failed -> failed;
+                            case BatchResult.Value<List<?>> shardReply ->
+                                BatchResult.capture(() -> split.apply(shardReply.value()));
+                        };
                 for (int j = 0; j < indexes.size(); j++) {
                     int index = indexes.get(j);
                     int position = j;
                     results.set(
                             index,
-                            switch (shardReply) {
+                            switch (answers) {
                                 case BatchResult.Failure<List<?>> failed -> BatchResult.failed(failed.error());
-                                case BatchResult.Value<List<?>> answers ->
+                                case BatchResult.Value<List<?>> perJob ->
                                     BatchResult.capture(() -> reply.apply(
-                                            items.get(index), answers.value().get(position)));
+                                            items.get(index), perJob.value().get(position)));
                             });
                 }
             }
