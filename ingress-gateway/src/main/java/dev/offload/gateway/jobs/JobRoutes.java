@@ -115,10 +115,9 @@ public final class JobRoutes {
 
     /** Mounts the routes on a verticle's router, behind API-key authentication. */
     public void mount(Router router, ApiKeyAuthenticator auth) {
-        router.route(PATH).handler(auth::authenticate);
-        router.route(PATH + "/*").handler(auth::authenticate);
-        // "/v1/jobs/*" matches "/v1/jobs" too: one route, so that each request is counted once.
+        // "/v1/jobs/*" matches "/v1/jobs" too: one route, so that each request is authenticated and counted once.
         router.route(PATH + "/*")
+                .handler(auth::authenticate)
                 .handler(limits.rateLimiter().handler(limits.config().jobApi()));
         // Shedding refuses new submissions only: polls keep working, so clients can collect what was accepted.
         router.post(PATH).handler(limits.shedder()::handle);
@@ -144,8 +143,7 @@ public final class JobRoutes {
 
     private static void requireJson(RoutingContext ctx) {
         String type = ctx.request().getHeader("Content-Type");
-        String mediaType = type == null ? "" : type.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
-        if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
+        if (!RequestHeaders.isJson(type)) {
             ctx.fail(ApiException.of(
                     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "send the job as 'Content-Type:" + " application/json'"

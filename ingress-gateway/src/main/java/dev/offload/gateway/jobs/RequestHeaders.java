@@ -26,6 +26,17 @@ final class RequestHeaders {
 
     private RequestHeaders() {}
 
+    /** Whether a Content-Type names JSON: {@code application/json} or a {@code +json} type, any parameters after it. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int end = contentType.indexOf(';');
+        String mediaType = (end < 0 ? contentType : contentType.substring(0, end)).strip();
+        return mediaType.equalsIgnoreCase("application/json")
+                || mediaType.regionMatches(true, mediaType.length() - 5, "+json", 0, 5);
+    }
+
     /**
      * The {@code Idempotency-Key}: an RFC 8941 string ({@code "abc"}) as the IETF draft specifies, or a bare token as
      * Stripe-style clients send. {@code null} when absent.

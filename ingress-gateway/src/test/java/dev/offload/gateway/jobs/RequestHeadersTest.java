@@ -17,6 +17,33 @@ class RequestHeadersTest {
     private static final String VALID_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     private static final String W3C_TRACEPARENT = "00-[0-9a-f]{32}-[0-9a-f]{16}-01";
 
+    // ---- Content-Type --------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "application/json",
+                "Application/JSON",
+                "application/json; charset=utf-8",
+                " application/json ;charset=utf-8",
+                "application/merge-patch+json",
+                "application/vnd.example+JSON; v=1"
+            })
+    void jsonMediaTypesAreJsonWhateverTheirCaseAndParameters(String contentType) {
+        assertThat(RequestHeaders.isJson(contentType)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text/plain", "application/xml", "application/jsonx", "json", "", "; application/json"})
+    void otherMediaTypesAreNotJson(String contentType) {
+        assertThat(RequestHeaders.isJson(contentType)).isFalse();
+    }
+
+    @Test
+    void anAbsentContentTypeIsNotJson() {
+        assertThat(RequestHeaders.isJson(null)).isFalse();
+    }
+
     // ---- Idempotency-Key -----------------------------------------------------------------------------------------
 
     @Test
