@@ -11,8 +11,11 @@
 # alone (heap capped at 256 MiB, no worker on the cores, like ref-accept has no consumer), in alternating order so
 # that a drift of the machine does not favour one side. A step is sustained when at least 97 % of the offered rate
 # succeeded, nothing failed and p99 stayed under BENCH_SUSTAIN_P99 ms; a step that is not is measured once more
-# (BENCH_STEP_RETRIES) before the staircase ends, so that one noisy second does not end it. Offload's jobs are
-# checked at the end: each one is published (the scheduler would otherwise publish it) and stored; none is lost.
+# (BENCH_STEP_RETRIES) before the staircase ends, so that one noisy second does not end it. Each gateway staircase's
+# jobs are checked right after it: a worker runs them all and every one must have succeeded (none lost). Then the
+# run's Redis keys are deleted, ref-accept's after each of its staircases too, so that every staircase starts on
+# the same, nearly empty Redis: a store holding millions of earlier jobs makes each write dearer (larger sorted sets,
+# more memory), and without this the later staircases of a run paid for the earlier ones.
 # Writes bench/results/accept-ratio-<stamp>/ with every staircase and summary.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,13 +40,31 @@ ref_accept() { # round
   "${bench[@]}" submit --target http://127.0.0.1:$ref_port --path / --no-verify "${staircase[@]}" \
     --name "ref-accept-$1" --results "$out" >/dev/null
   stop_gracefully "$ref_pid" ref-accept
+  delete_redis_keys "$run-ref"
 }
 gateway_staircase() { # name jar round
   start_gateway "$2"
-  # The gateway alone: its jobs stay queued (no worker), so the check is that each was stored and published.
+  # The gateway alone, no worker on the cores while it is measured (ref-accept has no consumer either).
   "${bench[@]}" submit --target http://127.0.0.1:$gateway_port --api-key "$key" "${staircase[@]}" \
     --defer-verify "$work/$1-$3.ids" --name "$1-$3" --results "$out" >/dev/null
+  verify_accepted "$2" "$work/$1-$3.ids"
   stop_gracefully "$gateway_pid" gateway
+  delete_redis_keys "$run"
+}
+# verify_accepted JAR IDS: a worker of that build runs the staircase's jobs; each must succeed, or the run fails.
+verify_accepted() {
+  if [ "${VERIFY:-1}" = 0 ]; then
+    echo "VERIFY=0: the accepted jobs were NOT checked; do not report these figures" >&2
+    return 0
+  fi
+  OFFLOAD_MANAGEMENT_PORT=$((gateway_mgmt + 1)) \
+    java -Xmx512m -jar "$1" worker --config "$work/offload.yaml" >"$work/worker.log" 2>&1 &
+  local worker=$!
+  pids+=("$worker")
+  echo "verifying $(wc -l <"$2") accepted jobs (a worker runs them first)" >&2
+  "${bench[@]}" verify --target http://127.0.0.1:$gateway_port --api-key "$key" --ids "$2" --patience 30m \
+    | tee -a "$out/verification.txt" >&2
+  stop_gracefully "$worker" worker
 }
 offload() { gateway_staircase offload standalone/target/offload.jar "$1"; }
 baseline() { [ -z "${BASELINE_JAR:-}" ] || gateway_staircase baseline "$BASELINE_JAR" "$1"; }
@@ -98,15 +119,3 @@ if gains:
 (out / "summary.md").write_text("\n".join(md) + "\n")
 print("\n".join(md))
 PY
-# Every job Offload accepted must succeed once a worker has run it; a lost job fails the run.
-if [ "${VERIFY:-1}" = 0 ]; then
-  echo "VERIFY=0: the accepted jobs were NOT checked; do not report these figures" >&2
-  exit 0
-fi
-start_gateway standalone/target/offload.jar
-OFFLOAD_MANAGEMENT_PORT=$((gateway_mgmt + 1)) \
-  java -Xmx512m -jar standalone/target/offload.jar worker --config "$work/offload.yaml" >"$work/worker.log" 2>&1 &
-pids+=($!)
-cat "$work"/*.ids >"$work/accepted.list"
-echo "verifying $(wc -l <"$work/accepted.list") accepted jobs (a worker drains them first)" >&2
-"${bench[@]}" verify --target http://127.0.0.1:$gateway_port --api-key "$key" --ids "$work/accepted.list" --patience 30m
