@@ -23,14 +23,18 @@ measure() { # name
   bench/cpu-per-request.sh "${@:2}" | tee "$work/$1.txt" >&2
 }
 
+# After each server its keys are deleted, so that each one writes into the same, nearly empty Redis (a store holding
+# the last server's jobs makes every write dearer).
 start_ref_accept
 measure ref-accept "$ref_pid" "$kafka_pid" "http://127.0.0.1:$ref_port" "$rate"
 stop_gracefully "$ref_pid" ref-accept
+delete_redis_keys "$run"
 
 gateway() { # name jar
   start_gateway "$2"
   measure "$1" "$gateway_pid" "$kafka_pid" "http://127.0.0.1:$gateway_port" "$rate" "$key"
   stop_gracefully "$gateway_pid" gateway
+  delete_redis_keys "$run"
 }
 gateway offload standalone/target/offload.jar
 [ -z "${BASELINE_JAR:-}" ] || gateway baseline "$BASELINE_JAR"
