@@ -3,7 +3,7 @@
 # acks=all, 202), interleaved, so that both meet the same machine: issue #3's main ratio in one command.
 #
 #   bench/accept-ratio.sh            2 rounds (30–60 minutes with the check of every accepted job; 3 rounds with
-#                                    a baseline took 93 minutes on a fast machine)
+#                                    a baseline took 89 minutes on a fast machine)
 #   ROUNDS=3 bench/accept-ratio.sh   more rounds; the median ratio is reported
 #   BASELINE_JAR=/tmp/old/standalone/target/offload.jar bench/accept-ratio.sh
 #                                    also runs another build's gateway in every round (a change's before/after)
