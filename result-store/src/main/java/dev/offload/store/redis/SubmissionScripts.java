@@ -25,6 +25,9 @@ import java.util.function.Function;
 final class SubmissionScripts {
     static final LuaScript CREATE = LuaScript.load("create");
     static final LuaScript CONFIRM_PUBLISHED = LuaScript.load("confirm_published");
+    // A created job's and a clashing id's answer are always the same: one list each, not one per job.
+    private static final List<String> CREATED = List.of("created");
+    private static final List<String> EXISTS = List.of("exists");
 
     private final RedisKeys keys;
 
@@ -111,9 +114,6 @@ final class SubmissionScripts {
         }
         return answers;
     }
-
-    private static final List<String> CREATED = List.of("created");
-    private static final List<String> EXISTS = List.of("exists");
 
     /** One job's answer from the create script. */
     static CreateResult createResult(ScriptCall create, Object replyObject) {
