@@ -3,8 +3,8 @@
 #
 #   bench/cpu-per-request.sh SERVER_PID KAFKA_PID URL RATE [API_KEY]
 #
-# Runs `submit` against URL at RATE (40 s warm-up, 20 s measured; with API_KEY it posts jobs to /v1/jobs, without it
-# posts to /, as the reference servers want) and reads the CPU time (utime + stime, /proc/<pid>/stat) of the server,
+# Runs `submit` against URL at RATE (40 s warm-up, 20 s measured, 256 connections or $BENCH_CONNECTIONS; with API_KEY
+# it posts jobs to /v1/jobs, without it posts to /, as the reference servers want) and reads the CPU time (utime + stime, /proc/<pid>/stat) of the server,
 # the local redis-server, the Kafka broker and the generator at the start and the end of the measured 20 s. Prints
 # milliseconds of CPU per successful request for each. Run it once against a gateway alone and once against
 # `ref-accept` (bench/run.sh ref-accept …) at the same rate to compare them.
@@ -21,7 +21,10 @@ cpu() { [ -r "/proc/$1/stat" ] && sed -E 's/^[0-9]+ \(.*\) //' "/proc/$1/stat" |
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 # The generator runs 2 s past the sampled 20 s, so that it is still alive when it is sampled the second time.
-args=(submit --target "$url" --rate "$rate" --duration 22s --warmup 40s --no-verify --results bench/results)
+# 256 connections, as accept-ratio.sh's staircases use: a connection carries one request at a time, so a server that
+# answers a few milliseconds later needs more of them to be offered the same rate (64 cap 10,000/s at 6.4 ms).
+args=(submit --target "$url" --rate "$rate" --duration 22s --warmup 40s --no-verify --results bench/results
+  --connections "${BENCH_CONNECTIONS:-256}")
 if [ -n "$key" ]; then args+=(--api-key "$key"); else args+=(--path /); fi
 java -XX:+UseParallelGC -Xms256m -Xmx1g -jar bench/target/offload-bench.jar "${args[@]}" >"$out" 2>/dev/null &
 generator=$!

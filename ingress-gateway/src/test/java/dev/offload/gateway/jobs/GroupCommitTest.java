@@ -24,8 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Group commit: batches form while a flush is in flight or during a linger, items fail alone, results arrive on the
- * caller's context.
+ * Group commit: batches form while a flush is in flight, during a linger or a gather, items fail alone, results arrive
+ * on the caller's context.
  */
 class GroupCommitTest {
     private final Vertx vertx = Vertx.vertx();
@@ -291,6 +291,7 @@ class GroupCommitTest {
                 1,
                 1,
                 Duration.ZERO,
+                GroupCommit.Gather.NONE,
                 vertx);
         Context context = vertx.getOrCreateContext();
         List<Future<Integer>> futures = new CopyOnWriteArrayList<>();
@@ -330,6 +331,7 @@ class GroupCommitTest {
                 1,
                 2,
                 Duration.ZERO,
+                GroupCommit.Gather.NONE,
                 vertx);
         Context context = vertx.getOrCreateContext();
 
@@ -356,6 +358,7 @@ class GroupCommitTest {
                 1,
                 1,
                 Duration.ofMillis(100),
+                GroupCommit.Gather.NONE,
                 vertx);
         Context context = vertx.getOrCreateContext();
 
@@ -378,6 +381,7 @@ class GroupCommitTest {
                 1,
                 1,
                 Duration.ofMillis(100),
+                GroupCommit.Gather.NONE,
                 vertx);
         Future<Integer> four = unreachable.submit(4, context);
         Future<Integer> five = unreachable.submit(5, context);
@@ -385,6 +389,135 @@ class GroupCommitTest {
         assertThat(failure(four)).isInstanceOf(StoreUnavailableException.class);
         assertThat(failure(five)).isInstanceOf(StoreUnavailableException.class);
         assertThat(batches).containsExactly(List.of(4, 5));
+    }
+
+    @Test
+    void underLoadAFlushWaitsForTheGatherButAfterASmallerFlushNothingWaits() throws Exception {
+        Duration gather = Duration.ofMillis(300);
+        List<Promise<List<BatchResult<Integer>>>> inFlight = new CopyOnWriteArrayList<>();
+        List<Long> started = new CopyOnWriteArrayList<>();
+        GroupCommit<Integer, Integer> commit = gathering(3, new GroupCommit.Gather(gather, 2), inFlight, started);
+        Context context = vertx.getOrCreateContext();
+
+        Future<Integer> one = commit.submit(1, context);
+        Future<Integer> two = commit.submit(2, context);
+        Future<Integer> three = commit.submit(3, context);
+        assertThat(batches).as("a lone item leaves at once").containsExactly(List.of(1));
+        answer(inFlight, 0);
+        assertThat(result(one)).isEqualTo(1);
+        assertThat(batches)
+                .as("after a flush of one, the items that waited for it leave at once")
+                .containsExactly(List.of(1), List.of(2, 3));
+        answer(inFlight, 1);
+        assertThat(result(two)).isEqualTo(2);
+        assertThat(result(three)).isEqualTo(3);
+
+        Future<Integer> four = commit.submit(4, context);
+        Future<Integer> five = commit.submit(5, context);
+        assertThat(batches)
+                .as("after a flush of two, the next waits for the gather")
+                .hasSize(2);
+        awaitBatches(3);
+        assertThat(batches.get(2)).containsExactly(4, 5);
+        assertThat(started.get(2) - started.get(1)).isGreaterThanOrEqualTo(gather.toNanos());
+        answer(inFlight, 2);
+        assertThat(result(four)).isEqualTo(4);
+        assertThat(result(five)).isEqualTo(5);
+    }
+
+    @Test
+    void aFullBatchDoesNotWaitForTheGather() throws Exception {
+        List<Promise<List<BatchResult<Integer>>>> inFlight = new CopyOnWriteArrayList<>();
+        GroupCommit<Integer, Integer> commit =
+                gathering(2, new GroupCommit.Gather(Duration.ofMinutes(10), 2), inFlight, new ArrayList<>());
+        Context context = vertx.getOrCreateContext();
+        commit.submit(1, context);
+        commit.submit(2, context);
+        commit.submit(3, context);
+        answer(inFlight, 0);
+        assertThat(batches).containsExactly(List.of(1), List.of(2, 3));
+        answer(inFlight, 1);
+
+        Future<Integer> four = commit.submit(4, context);
+        assertThat(batches).as("one item waits for the gather").hasSize(2);
+        Future<Integer> five = commit.submit(5, context);
+
+        assertThat(batches).as("a full batch does not").containsExactly(List.of(1), List.of(2, 3), List.of(4, 5));
+        answer(inFlight, 2);
+        assertThat(result(four)).isEqualTo(4);
+        assertThat(result(five)).isEqualTo(5);
+    }
+
+    @Test
+    void aFlushSmallerThanTheGathersThresholdDoesNotMakeTheNextWait() throws Exception {
+        List<Promise<List<BatchResult<Integer>>>> inFlight = new CopyOnWriteArrayList<>();
+        GroupCommit<Integer, Integer> commit =
+                gathering(128, new GroupCommit.Gather(Duration.ofMinutes(10), 3), inFlight, new ArrayList<>());
+        Context context = vertx.getOrCreateContext();
+        commit.submit(1, context);
+        commit.submit(2, context);
+        commit.submit(3, context);
+        answer(inFlight, 0);
+        answer(inFlight, 1);
+
+        Future<Integer> four = commit.submit(4, context);
+
+        assertThat(batches).as("a flush of two is below 3").containsExactly(List.of(1), List.of(2, 3), List.of(4));
+        answer(inFlight, 2);
+        assertThat(result(four)).isEqualTo(4);
+    }
+
+    @Test
+    void aGatherNeedsATimerAWholeMillisecondAFlushOfOneOrMoreAndNoLinger() {
+        Function<List<Integer>, Future<List<BatchResult<Integer>>>> flush = items -> Future.succeededFuture(List.of());
+        GroupCommit.Gather gather = new GroupCommit.Gather(Duration.ofMillis(3), 8);
+        assertThatThrownBy(() -> GroupCommit.nonBlocking(flush, 8, 1, 1, Duration.ZERO, gather, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gather");
+        assertThatThrownBy(() -> GroupCommit.nonBlocking(flush, 8, 1, 1, Duration.ofMillis(5), gather, vertx))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no linger");
+        assertThatThrownBy(() -> new GroupCommit.Gather(Duration.ofNanos(500_000), 8))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 ms");
+        assertThatThrownBy(() -> new GroupCommit.Gather(Duration.ofMillis(3), 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one item");
+    }
+
+    /** A non-blocking group commit with one flush in flight whose flushes wait in {@code inFlight} for an answer. */
+    private GroupCommit<Integer, Integer> gathering(
+            int maxBatch,
+            GroupCommit.Gather gather,
+            List<Promise<List<BatchResult<Integer>>>> inFlight,
+            List<Long> started) {
+        return GroupCommit.nonBlocking(
+                items -> {
+                    started.add(System.nanoTime());
+                    batches.add(List.copyOf(items));
+                    Promise<List<BatchResult<Integer>>> written = Promise.promise();
+                    inFlight.add(written);
+                    return written.future();
+                },
+                maxBatch,
+                1,
+                1,
+                Duration.ZERO,
+                gather,
+                vertx);
+    }
+
+    /** Answers the {@code n}th flush with its items as their results. */
+    private void answer(List<Promise<List<BatchResult<Integer>>>> inFlight, int n) {
+        inFlight.get(n).complete(batches.get(n).stream().map(BatchResult::of).toList());
+    }
+
+    private void awaitBatches(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (batches.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(batches).hasSize(count);
     }
 
     private GroupCommit<Integer, Integer> lingering(int maxBatch, Duration linger) {
