@@ -431,12 +431,7 @@ class GroupCommitTest {
         GroupCommit<Integer, Integer> commit =
                 gathering(2, new GroupCommit.Gather(Duration.ofMinutes(10), 2), inFlight, new ArrayList<>());
         Context context = vertx.getOrCreateContext();
-        commit.submit(1, context);
-        commit.submit(2, context);
-        commit.submit(3, context);
-        answer(inFlight, 0);
-        assertThat(batches).containsExactly(List.of(1), List.of(2, 3));
-        answer(inFlight, 1);
+        flushOneThenTwo(commit, inFlight, context);
 
         Future<Integer> four = commit.submit(4, context);
         assertThat(batches).as("one item waits for the gather").hasSize(2);
@@ -454,11 +449,7 @@ class GroupCommitTest {
         GroupCommit<Integer, Integer> commit =
                 gathering(128, new GroupCommit.Gather(Duration.ofMinutes(10), 3), inFlight, new ArrayList<>());
         Context context = vertx.getOrCreateContext();
-        commit.submit(1, context);
-        commit.submit(2, context);
-        commit.submit(3, context);
-        answer(inFlight, 0);
-        answer(inFlight, 1);
+        flushOneThenTwo(commit, inFlight, context);
 
         Future<Integer> four = commit.submit(4, context);
 
@@ -505,6 +496,17 @@ class GroupCommitTest {
                 Duration.ZERO,
                 gather,
                 vertx);
+    }
+
+    /** Submits 1, 2 and 3 to a commit with one flush in flight and answers its flushes, [1] and then [2, 3]. */
+    private void flushOneThenTwo(
+            GroupCommit<Integer, Integer> commit, List<Promise<List<BatchResult<Integer>>>> inFlight, Context context) {
+        commit.submit(1, context);
+        commit.submit(2, context);
+        commit.submit(3, context);
+        answer(inFlight, 0);
+        assertThat(batches).containsExactly(List.of(1), List.of(2, 3));
+        answer(inFlight, 1);
     }
 
     /** Answers the {@code n}th flush with its items as their results. */
