@@ -4,10 +4,10 @@
 #   bench/cpu-per-request.sh SERVER_PID KAFKA_PID URL RATE [API_KEY]
 #
 # Runs `submit` against URL at RATE (40 s warm-up, 20 s measured, 256 connections or $BENCH_CONNECTIONS; with API_KEY
-# it posts jobs to /v1/jobs, without it posts to /, as the reference servers want) and reads the CPU time (utime + stime, /proc/<pid>/stat) of the server,
-# the local redis-server, the Kafka broker and the generator at the start and the end of the measured 20 s. Prints
-# milliseconds of CPU per successful request for each. Run it once against a gateway alone and once against
-# `ref-accept` (bench/run.sh ref-accept …) at the same rate to compare them.
+# it posts jobs to /v1/jobs, without it posts to /, as the reference servers want) and reads the CPU time (utime +
+# stime, /proc/<pid>/stat) of the server, the local redis-server, the Kafka broker and the generator at the start and
+# the end of the measured 20 s. Prints milliseconds of CPU per successful request for each. Run it once against a
+# gateway alone and once against `ref-accept` (bench/run.sh ref-accept …) at the same rate to compare them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 4 ] || { sed -n 2,10p "$0"; exit 2; }

@@ -112,7 +112,7 @@ final class GroupCommit<I, O> {
         if (!linger.isZero() && (timers == null || linger.toMillis() < 1)) {
             throw new IllegalArgumentException("a linger needs Vert.x for its timer and at least 1 ms, got " + linger);
         }
-        if (gather != Gather.NONE && (timers == null || !linger.isZero())) {
+        if (!gather.equals(Gather.NONE) && (timers == null || !linger.isZero())) {
             throw new IllegalArgumentException("a gather needs Vert.x for its timer and no linger, got " + gather);
         }
         this.flush = flush;
@@ -198,7 +198,7 @@ final class GroupCommit<I, O> {
 
     // What is left of the gather after the last flush, in whole milliseconds (rounded up: a timer takes no less).
     private long gatherLeft() {
-        if (gather == Gather.NONE || !lastFlushGathers) {
+        if (!lastFlushGathers) {
             return 0;
         }
         long left = lastFlushStart + gather.interval().toNanos() - System.nanoTime();
@@ -229,7 +229,7 @@ final class GroupCommit<I, O> {
             return;
         }
         lastFlushStart = System.nanoTime();
-        lastFlushGathers = gather != Gather.NONE && batch.size() >= gather.from();
+        lastFlushGathers = batch.size() >= gather.from(); // never for NONE, whose threshold no batch reaches
         List<I> items = new ArrayList<>(batch.size());
         batch.forEach(p -> items.add(p.item()));
         write(items).onComplete(written -> {
